@@ -1,0 +1,172 @@
+/**
+ * One logical database (SELECT n): the keyspace.
+ *
+ * Design: values live bare in one `Map<string, StoredValue>`; expiry times live in
+ * a second map holding only volatile keys, as Redis's `db->dict` / `db->expires`.
+ * A read of a key costs one Map lookup, plus a second only when the database has
+ * volatile keys at all. Expired keys are removed lazily on access and by the
+ * engine's active cycle. Per-key access times (for OBJECT IDLETIME and LRU) are
+ * kept in a side map only while the engine tracks access, since a per-key record
+ * would cost more memory than the key itself.
+ */
+import type { Engine } from './engine.js';
+import { Notify } from './notify.js';
+import type { StoredValue } from './value.js';
+
+export class Database {
+  /** key → value. */
+  data = new Map<string, StoredValue>();
+  /** key → absolute expiry time in ms, for volatile keys only. */
+  expires = new Map<string, number>();
+  /** key → last access time in whole seconds; only while `engine.trackAccess`. */
+  access = new Map<string, number>();
+  /** Keys whose string value is Redis's `raw` encoding though short (APPEND, SETRANGE, SETBIT results). */
+  rawStrings = new Set<string>();
+
+  constructor(
+    readonly engine: Engine,
+    readonly index: number,
+  ) {}
+
+  /** Number of keys, counting expired ones not yet reclaimed (as DBSIZE does). */
+  get size(): number {
+    return this.data.size;
+  }
+
+  /**
+   * The value at `key`, or undefined, deleting it first when expired. No stats,
+   * no access tracking: for internal reads (Redis's `lookupKey` with NOTOUCH).
+   */
+  peek(key: string): StoredValue | undefined {
+    const v = this.data.get(key);
+    if (v === undefined) return undefined;
+    if (this.expires.size !== 0) {
+      const at = this.expires.get(key);
+      if (at !== undefined && at <= this.engine.clock.now()) {
+        this.expire(key);
+        return undefined;
+      }
+    }
+    return v;
+  }
+
+  /** A read by a command: counts keyspace hits/misses and records access. */
+  read(key: string): StoredValue | undefined {
+    const v = this.peek(key);
+    const engine = this.engine;
+    if (v === undefined) {
+      engine.stats.keyspaceMisses++;
+      if (engine.notifyFlags !== 0) engine.notify(Notify.keyMiss, 'keymiss', key, this.index);
+      return undefined;
+    }
+    engine.stats.keyspaceHits++;
+    if (engine.trackAccess) this.access.set(key, engine.lruClock());
+    return v;
+  }
+
+  /** A lookup for writing: expires lazily and records access, no hit/miss stats. */
+  write(key: string): StoredValue | undefined {
+    const v = this.peek(key);
+    if (v !== undefined && this.engine.trackAccess) this.access.set(key, this.engine.lruClock());
+    return v;
+  }
+
+  /** True when the key exists (and is not expired). */
+  has(key: string): boolean {
+    return this.peek(key) !== undefined;
+  }
+
+  /**
+   * Stores a value as SET does: replaces any value and, unless `keepTtl`, clears
+   * the TTL. Signals the modification. Does not emit notifications.
+   */
+  set(key: string, value: StoredValue, keepTtl = false): void {
+    this.data.set(key, value);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.engine.trackAccess) this.access.set(key, this.engine.lruClock());
+    this.engine.keyModified(this, key);
+  }
+
+  /**
+   * Replaces the value of an existing key in place, keeping its TTL (APPEND,
+   * SETRANGE, INCR, ...). Signals the modification.
+   */
+  replace(key: string, value: StoredValue): void {
+    this.data.set(key, value);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    this.engine.keyModified(this, key);
+  }
+
+  /** Deletes a key; true when it existed (expired keys count as absent). */
+  delete(key: string): boolean {
+    if (this.peek(key) === undefined) return false;
+    this.remove(key);
+    this.engine.keyModified(this, key);
+    return true;
+  }
+
+  /** Removes every trace of a key without signalling. */
+  remove(key: string): void {
+    this.data.delete(key);
+    if (this.expires.size !== 0) this.expires.delete(key);
+    if (this.access.size !== 0) this.access.delete(key);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+  }
+
+  /** Deletes an expired key: counts it, notifies `expired`, signals the modification. */
+  expire(key: string): void {
+    this.remove(key);
+    this.engine.stats.expiredKeys++;
+    if (this.engine.notifyFlags !== 0) this.engine.notify(Notify.expired, 'expired', key, this.index);
+    this.engine.keyModified(this, key);
+  }
+
+  /** The absolute expiry time in ms, or undefined when the key has none. */
+  getExpire(key: string): number | undefined {
+    return this.expires.size === 0 ? undefined : this.expires.get(key);
+  }
+
+  /** Sets the absolute expiry time of an existing key (does not signal; callers do). */
+  setExpire(key: string, at: number): void {
+    this.expires.set(key, at);
+  }
+
+  /** Removes the TTL; true when there was one. */
+  persist(key: string): boolean {
+    return this.expires.size !== 0 && this.expires.delete(key);
+  }
+
+  /** Seconds since the key was last accessed, or undefined when access is not tracked. */
+  idleSeconds(key: string): number | undefined {
+    if (!this.engine.trackAccess) return undefined;
+    const at = this.access.get(key);
+    return at === undefined ? 0 : Math.max(0, this.engine.lruClock() - at);
+  }
+
+  /** True when the expiry time has passed. */
+  isExpired(key: string): boolean {
+    const at = this.expires.size === 0 ? undefined : this.expires.get(key);
+    return at !== undefined && at <= this.engine.clock.now();
+  }
+
+  /** Empties the database, signalling every key (FLUSHDB). Returns how many keys there were. */
+  flush(): number {
+    const n = this.data.size;
+    const engine = this.engine;
+    if (engine.hasKeyListeners()) for (const key of this.data.keys()) engine.keyModified(this, key);
+    this.data.clear();
+    this.expires.clear();
+    this.access.clear();
+    this.rawStrings.clear();
+    return n;
+  }
+
+  /** Exchanges contents with another database (SWAPDB): O(1), the maps change owners. */
+  swapWith(other: Database): void {
+    [this.data, other.data] = [other.data, this.data];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.access, other.access] = [other.access, this.access];
+    [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Cachee: a Redis-compatible cache engine that runs inside a Node.js process.
+ * @packageDocumentation
+ */
+export { Cachee, type CacheeOptions, type CommandArg } from './client/cachee.js';
+export type { IoredisValue } from './client/ioredis-shape.js';
+export { type Clock, ManualClock, systemClock } from './engine/clock.js';
+export { Engine, type EngineOptions } from './engine/engine.js';
+export { ReplyError } from './errors.js';
+export type { RedisValue } from './util/bytes.js';

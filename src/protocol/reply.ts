@@ -1,0 +1,87 @@
+/**
+ * Replies by meaning. Handlers return these; only the protocol encoder knows how
+ * each looks in RESP2 and RESP3, and the sync API maps them to ioredis's shapes.
+ *
+ * Plain JS values cover the common replies without allocation:
+ * - `null` → nil bulk (`$-1` / `_`)
+ * - `number` (an integer) or `bigint` → integer (`:`)
+ * - `string` | `Buffer` → bulk string
+ * - `Reply[]` → array
+ * - `boolean` → RESP3 boolean, RESP2 integer 1/0
+ * - a {@link ReplyError} → error
+ */
+import { ReplyError } from '../errors.js';
+
+/** A simple string (`+OK`). */
+export class StatusReply {
+  constructor(readonly text: string) {}
+}
+
+/** A double: RESP3 `,`, RESP2 a bulk string in Redis's formatting. */
+export class DoubleReply {
+  constructor(readonly value: number) {}
+}
+
+/** A map (flat key, value, key, value...): RESP3 `%`, RESP2 a flat array. */
+export class MapReply {
+  constructor(readonly items: Reply[]) {}
+}
+
+/** A set: RESP3 `~`, RESP2 an array. */
+export class SetReply {
+  constructor(readonly items: Reply[]) {}
+}
+
+/** A verbatim string: RESP3 `=` with a 3-letter format (`txt`), RESP2 a bulk string. */
+export class VerbatimReply {
+  constructor(
+    readonly format: string,
+    readonly text: string,
+  ) {}
+}
+
+/** A big number: RESP3 `(`, RESP2 a bulk string. */
+export class BigNumberReply {
+  constructor(readonly digits: string) {}
+}
+
+/** An out-of-band push (RESP3 `>`; RESP2 an array). */
+export class PushReply {
+  constructor(readonly items: Reply[]) {}
+}
+
+/** The null array: RESP2 `*-1`, RESP3 `_` (BLPOP timeout, EXEC aborted by WATCH). */
+export class NilArrayReply {}
+
+/** No reply at all (CLIENT REPLY OFF/SKIP, and the QUIT connection close is handled by the server). */
+export class NoReply {}
+
+export type Reply =
+  | null
+  | number
+  | bigint
+  | boolean
+  | string
+  | Buffer
+  | ReplyError
+  | StatusReply
+  | DoubleReply
+  | MapReply
+  | SetReply
+  | VerbatimReply
+  | BigNumberReply
+  | PushReply
+  | NilArrayReply
+  | NoReply
+  | Reply[];
+
+export const OK = new StatusReply('OK');
+export const PONG = new StatusReply('PONG');
+export const QUEUED = new StatusReply('QUEUED');
+export const NIL_ARRAY = new NilArrayReply();
+export const NO_REPLY = new NoReply();
+
+/** A status reply with the given text. */
+export function status(text: string): StatusReply {
+  return text === 'OK' ? OK : new StatusReply(text);
+}
