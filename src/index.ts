@@ -2,7 +2,8 @@
  * Cachee: a Redis-compatible cache engine that runs inside a Node.js process.
  * @packageDocumentation
  */
-export { Cachee, type CacheeOptions, type CommandArg } from './client/cachee.js';
+export type { CallArg, CommandArg } from './client/arguments.js';
+export { Cachee, type CacheeOptions } from './client/cachee.js';
 export type { IoredisValue } from './client/ioredis-shape.js';
 export { type Clock, ManualClock, systemClock } from './engine/clock.js';
 export { Engine, type EngineOptions } from './engine/engine.js';

@@ -2,16 +2,25 @@
  * The sync typed API: Redis commands as direct function calls on the engine,
  * named and shaped as ioredis names and shapes them, but returning values
  * instead of promises.
+ *
+ * Hot commands (GET, SET, INCR, ...) call the typed ops in types/ directly: no
+ * argv array, no table lookup, no reply conversion. Every other command in the
+ * table is a method too, installed from the table and run through dispatch, so
+ * behaviour lives once (in the ops) either way.
  */
 import { dispatch } from '../commands/dispatch.js';
+import { COMMAND_TABLE } from '../commands/registry.js';
 import { Session } from '../commands/session.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { ReplyError } from '../errors.js';
-import type { Arg } from '../util/bytes.js';
+import { CacheeServer, type CacheeServerOptions } from '../server/server.js';
+import * as lists from '../types/list.js';
+import { getString, incrBy, mgetStrings, setString } from '../types/string.js';
+import { type RedisValue, toKey } from '../util/bytes.js';
+import type { Int64 } from '../util/numbers.js';
+import { type CallArg, type CommandArg, toArgv } from './arguments.js';
+import type { CommandMethods } from './command-methods.js';
 import { type IoredisValue, toIoredis } from './ioredis-shape.js';
-
-/** An argument as ioredis accepts it: numbers are sent as their decimal text. */
-export type CommandArg = string | Buffer | number;
 
 /** Options for {@link Cachee}. */
 export interface CacheeOptions extends EngineOptions {
@@ -21,20 +30,27 @@ export interface CacheeOptions extends EngineOptions {
   db?: number;
 }
 
-/** Converts ioredis-style arguments to argv. */
-export function toArgv(command: string, args: readonly CommandArg[]): Arg[] {
-  const argv: Arg[] = new Array(args.length + 1);
-  argv[0] = command;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    argv[i + 1] = typeof a === 'string' || Buffer.isBuffer(a) ? a : String(a);
-  }
-  return argv;
+/** A key as the API accepts it. */
+export type KeyArg = string | Buffer;
+
+function keyOf(k: KeyArg): string {
+  return typeof k === 'string' ? k : toKey(k);
+}
+
+function valueOf(v: CommandArg): RedisValue {
+  return typeof v === 'string' || Buffer.isBuffer(v) ? v : v === null || v === undefined ? '' : String(v);
+}
+
+/** An int64 reply as ioredis shapes it: a number, or its exact text beyond ±2^53. */
+function intOut(v: Int64): number {
+  return (typeof v === 'number' ? v : v.toString()) as number;
 }
 
 /**
  * An in-process Redis: `new Cachee()` then `cache.set('k', 'v')`, `cache.get('k')`.
  * Every method is synchronous; errors are thrown as {@link ReplyError} with Redis's text.
+ * Every command in the table is a method named as ioredis names it (`cache.getex(...)`,
+ * `cache.object('ENCODING', key)`), plus {@link Cachee.call} for any command by name.
  */
 export class Cachee {
   /** The engine holding the keyspace. */
@@ -49,14 +65,118 @@ export class Cachee {
   }
 
   /** Runs any command by name, as ioredis's `call`: `cache.call('set', 'k', 'v', 'EX', 10)`. */
-  call(command: string, ...args: CommandArg[]): IoredisValue {
+  call(command: string, ...args: CallArg[]): IoredisValue {
     const reply = dispatch(this.session, toArgv(command, args));
     if (reply instanceof ReplyError) throw reply;
     return toIoredis(reply);
   }
 
-  /** Stops the engine's timers (only needed to end background expiry early; timers never hold the process). */
+  /**
+   * Serves this engine over RESP on TCP (default 127.0.0.1): `await cache.listen(6380)`.
+   * Resolves to the started server; `await server.close()` stops it.
+   */
+  async listen(port = 6379, options: Omit<CacheeServerOptions, 'port'> = {}): Promise<CacheeServer> {
+    const server = new CacheeServer(this.engine, { ...options, port });
+    await server.listen();
+    return server;
+  }
+
+  /** Stops the engine's timers (only to end background expiry early: they never hold the process open). */
   close(): void {
     this.engine.close();
   }
+
+  // --- hot paths: typed ops, no dispatch ------------------------------------------------
+
+  /** GET key */
+  get(key: KeyArg): string | Buffer | null {
+    return getString(this.session.db, keyOf(key));
+  }
+
+  /** SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL] */
+  set(
+    key: KeyArg,
+    value: CommandArg,
+    a?: CommandArg,
+    b?: CommandArg,
+    c?: CommandArg,
+    d?: CommandArg,
+    e?: CommandArg,
+  ): 'OK' | string | Buffer | null {
+    if (a === undefined) {
+      setString(this.session.db, keyOf(key), valueOf(value));
+      return 'OK';
+    }
+    return this.call('set', key, value, a, b, c, d, e) as 'OK' | string | Buffer | null;
+  }
+
+  /** INCR key */
+  incr(key: KeyArg): number {
+    return intOut(incrBy(this.session.db, keyOf(key), 1));
+  }
+
+  /** DECR key */
+  decr(key: KeyArg): number {
+    return intOut(incrBy(this.session.db, keyOf(key), -1));
+  }
+
+  /** INCRBY key increment */
+  incrby(key: KeyArg, increment: number | string): number {
+    if (typeof increment === 'number' && Number.isSafeInteger(increment)) {
+      return intOut(incrBy(this.session.db, keyOf(key), increment));
+    }
+    return this.call('incrby', key, increment) as number;
+  }
+
+  /** MGET key [key ...] */
+  mget(...keys: (KeyArg | readonly KeyArg[])[]): (string | Buffer | null)[] {
+    const flat = keys.flat();
+    const ks: string[] = new Array(flat.length);
+    for (let i = 0; i < flat.length; i++) ks[i] = keyOf(flat[i]);
+    if (ks.length === 0) return this.call('mget') as never;
+    return mgetStrings(this.session.db, ks);
+  }
+
+  /** LPUSH key element [element ...] */
+  lpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number {
+    if (elements.length === 1 && !Array.isArray(elements[0])) {
+      return lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), true);
+    }
+    return this.call('lpush', key, ...elements) as number;
+  }
+
+  /** RPUSH key element [element ...] */
+  rpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number {
+    if (elements.length === 1 && !Array.isArray(elements[0])) {
+      return lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), false);
+    }
+    return this.call('rpush', key, ...elements) as number;
+  }
+
+  /** LPOP key [count] */
+  lpop(key: KeyArg, count?: number | string): string | Buffer | null | (string | Buffer)[] {
+    if (count === undefined) return lists.popOne(this.session.db, keyOf(key), true);
+    return this.call('lpop', key, count) as (string | Buffer)[] | null;
+  }
+
+  /** RPOP key [count] */
+  rpop(key: KeyArg, count?: number | string): string | Buffer | null | (string | Buffer)[] {
+    if (count === undefined) return lists.popOne(this.session.db, keyOf(key), false);
+    return this.call('rpop', key, count) as (string | Buffer)[] | null;
+  }
 }
+
+// Every other command in the table becomes a method running through dispatch.
+for (const name of COMMAND_TABLE.keys()) {
+  if (name in Cachee.prototype) continue;
+  Object.defineProperty(Cachee.prototype, name, {
+    value: function (this: Cachee, ...args: CallArg[]): IoredisValue {
+      return this.call(name, ...args);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+// Declaration merging: the table-installed methods, typed.
+export interface Cachee extends CommandMethods {}

@@ -13,6 +13,16 @@ import type { Engine } from './engine.js';
 import { Notify } from './notify.js';
 import type { StoredValue } from './value.js';
 
+/** Redis's LFU_INIT_VAL, lfu-log-factor and lfu-decay-time defaults. */
+const LFU_INIT_VAL = 5;
+const LFU_LOG_FACTOR = 10;
+const LFU_DECAY_TIME = 1;
+
+/** Redis's LFUGetTimeInMinutes: minutes, 16 bits. */
+function lfuMinutes(engine: Engine): number {
+  return Math.floor(engine.clock.now() / 60000) & 65535;
+}
+
 export class Database {
   /** key → value. */
   data = new Map<string, StoredValue>();
@@ -22,6 +32,11 @@ export class Database {
   access = new Map<string, number>();
   /** Keys whose string value is Redis's `raw` encoding though short (APPEND, SETRANGE, SETBIT results). */
   rawStrings = new Set<string>();
+  /**
+   * key → LFU data packed as `minutes * 256 + counter` (Redis's `lru` field under an
+   * LFU policy): only while `engine.lfu`, for OBJECT FREQ and LFU eviction.
+   */
+  freq = new Map<string, number>();
 
   constructor(
     readonly engine: Engine,
@@ -60,14 +75,14 @@ export class Database {
       return undefined;
     }
     engine.stats.keyspaceHits++;
-    if (engine.trackAccess) this.access.set(key, engine.lruClock());
+    if (engine.trackAccess) this.touch(key);
     return v;
   }
 
   /** A lookup for writing: expires lazily and records access, no hit/miss stats. */
   write(key: string): StoredValue | undefined {
     const v = this.peek(key);
-    if (v !== undefined && this.engine.trackAccess) this.access.set(key, this.engine.lruClock());
+    if (v !== undefined && this.engine.trackAccess) this.touch(key);
     return v;
   }
 
@@ -81,10 +96,10 @@ export class Database {
    * the TTL. Signals the modification. Does not emit notifications.
    */
   set(key: string, value: StoredValue, keepTtl = false): void {
+    if (this.engine.trackAccess) this.touchSet(key);
     this.data.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
-    if (this.engine.trackAccess) this.access.set(key, this.engine.lruClock());
     this.engine.keyModified(this, key);
   }
 
@@ -95,6 +110,11 @@ export class Database {
   replace(key: string, value: StoredValue): void {
     this.data.set(key, value);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    this.engine.keyModified(this, key);
+  }
+
+  /** Signals that the value at `key` was changed in place (an aggregate mutated without a Map write). */
+  modified(key: string): void {
     this.engine.keyModified(this, key);
   }
 
@@ -112,6 +132,7 @@ export class Database {
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.access.size !== 0) this.access.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.freq.size !== 0) this.freq.delete(key);
   }
 
   /** Deletes an expired key: counts it, notifies `expired`, signals the modification. */
@@ -159,6 +180,7 @@ export class Database {
     this.expires.clear();
     this.access.clear();
     this.rawStrings.clear();
+    this.freq.clear();
     return n;
   }
 
@@ -168,5 +190,45 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.access, other.access] = [other.access, this.access];
     [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
+    [this.freq, other.freq] = [other.freq, this.freq];
+  }
+
+  /** Records a store (before it happens): the access time, and a new key's initial LFU counter. */
+  private touchSet(key: string): void {
+    const engine = this.engine;
+    this.access.set(key, engine.lruClock());
+    // An overwrite keeps the old LFU data, as Redis's dbSetValue does.
+    if (engine.lfu && !this.data.has(key)) this.freq.set(key, lfuMinutes(engine) * 256 + LFU_INIT_VAL);
+  }
+
+  /** Records an access: the time (OBJECT IDLETIME) and, under an LFU policy, the LFU counter. */
+  private touch(key: string): void {
+    const engine = this.engine;
+    this.access.set(key, engine.lruClock());
+    if (engine.lfu) {
+      // Redis's updateLFU: decay by elapsed minutes, then a logarithmic increment.
+      let counter = this.lfuCounter(key);
+      if (counter < 255) {
+        const base = counter - LFU_INIT_VAL;
+        if (Math.random() < 1 / (Math.max(base, 0) * LFU_LOG_FACTOR + 1)) counter++;
+      }
+      this.freq.set(key, lfuMinutes(engine) * 256 + counter);
+    }
+  }
+
+  /**
+   * The LFU access-frequency counter (0..255) OBJECT FREQ reports, decayed by one
+   * per minute since the last access (Redis's LFUDecrAndReturn, lfu-decay-time 1).
+   * Keys never counted (created before an LFU policy) report 0.
+   */
+  lfuCounter(key: string): number {
+    const packed = this.freq.get(key);
+    if (packed === undefined) return 0;
+    const counter = packed & 255;
+    const then = Math.floor(packed / 256);
+    const now = lfuMinutes(this.engine);
+    const elapsed = now >= then ? now - then : 65535 - then + now;
+    const periods = Math.floor(elapsed / LFU_DECAY_TIME);
+    return periods > counter ? 0 : counter - periods;
   }
 }

@@ -48,8 +48,12 @@ export class Engine {
   trackAccess: boolean;
   /** `maxmemory` in bytes; 0 means no limit. */
   maxmemory = 0;
-  /** `maxmemory-policy` (eviction itself arrives with the eviction work; OBJECT FREQ/IDLETIME consult it). */
-  maxmemoryPolicy = 'noeviction';
+  /**
+   * True under an LFU `maxmemory-policy`: reads keep per-key LFU counters (OBJECT FREQ).
+   * Derived from {@link maxmemoryPolicy}.
+   */
+  lfu = false;
+  private policy = 'noeviction';
   /** Bit set of the enabled notification classes (`notify-keyspace-events`); 0 when off. */
   notifyFlags = 0;
   private readonly keyListeners: KeyModifiedListener[] = [];
@@ -65,6 +69,19 @@ export class Engine {
     this.startedAt = this.clock.now();
     this.activeExpiry = new ActiveExpiry(this, options.hz ?? 10);
     if (options.activeExpiry ?? true) this.activeExpiry.start();
+  }
+
+  /**
+   * `maxmemory-policy` (eviction itself arrives with the eviction work; OBJECT FREQ/IDLETIME
+   * consult it). An LRU or LFU policy turns access tracking on, as Redis always tracks then.
+   */
+  get maxmemoryPolicy(): string {
+    return this.policy;
+  }
+  set maxmemoryPolicy(policy: string) {
+    this.policy = policy;
+    this.lfu = policy.endsWith('-lfu');
+    if (this.lfu || policy.endsWith('-lru')) this.trackAccess = true;
   }
 
   /** The LRU clock: whole seconds (Redis's resolution for OBJECT IDLETIME). */

@@ -3,7 +3,9 @@
  * UTF-8 (or it came from the app as a string) and a `Buffer` when not; keys are
  * always JS strings, with non-UTF-8 keys mapped to a reserved form (DESIGN.md §3).
  */
-import { isUtf8 } from 'node:buffer';
+import { constants, isUtf8 } from 'node:buffer';
+
+const MAX_STRING_LENGTH = constants.MAX_STRING_LENGTH;
 
 /** A Redis string value as stored and returned: text, or bytes that are not valid UTF-8. */
 export type RedisValue = string | Buffer;
@@ -19,7 +21,8 @@ export const BINARY_KEY_PREFIX = '\uD800';
 
 /** Decodes bytes to a value: a string when valid UTF-8, else the Buffer itself. */
 export function valueFromBytes(buf: Buffer): RedisValue {
-  return isUtf8(buf) ? buf.toString('utf8') : buf;
+  // Beyond V8's maximum string length a value stays a Buffer even when it is text.
+  return buf.length <= MAX_STRING_LENGTH && isUtf8(buf) ? buf.toString('utf8') : buf;
 }
 
 /** The bytes of a value (allocates for strings). */
@@ -55,10 +58,20 @@ export function argText(arg: Arg): string {
   return typeof arg === 'string' ? arg : arg.toString('utf8');
 }
 
-/** Case-insensitive comparison of an argument with an upper-case ASCII option name. */
+/**
+ * True when the argument is the option `upper` (upper-case ASCII), compared as
+ * Redis's `strcasecmp` on C strings does: ASCII case fold, and the argument ends
+ * at its first NUL byte (`EX\0junk` is `EX`).
+ */
 export function isOption(arg: Arg, upper: string): boolean {
-  if (typeof arg !== 'string') arg = arg.toString('latin1');
-  return arg.length === upper.length && arg.toUpperCase() === upper;
+  const n = upper.length;
+  if (arg.length < n) return false;
+  for (let i = 0; i < n; i++) {
+    let c = typeof arg === 'string' ? arg.charCodeAt(i) : arg[i];
+    if (c >= 97 && c <= 122) c -= 32;
+    if (c !== upper.charCodeAt(i)) return false;
+  }
+  return arg.length === n || (typeof arg === 'string' ? arg.charCodeAt(n) : arg[n]) === 0;
 }
 
 /** Two values hold the same bytes. */
