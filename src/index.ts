@@ -8,4 +8,5 @@ export type { IoredisValue } from './client/ioredis-shape.js';
 export { type Clock, ManualClock, systemClock } from './engine/clock.js';
 export { Engine, type EngineOptions } from './engine/engine.js';
 export { ReplyError } from './errors.js';
+export { CacheeServer, type CacheeServerOptions, SERVER_CHANNEL, type ServerAddress } from './server/server.js';
 export type { RedisValue } from './util/bytes.js';

@@ -14,7 +14,9 @@ import { Session } from '../commands/session.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { ReplyError } from '../errors.js';
 import { CacheeServer, type CacheeServerOptions } from '../server/server.js';
+import { hashGet, hashGetAll, hashSetOne } from '../types/hash.js';
 import * as lists from '../types/list.js';
+import { setAddOne, setIsMember } from '../types/set.js';
 import { getString, incrBy, mgetStrings, setString } from '../types/string.js';
 import { type RedisValue, toKey } from '../util/bytes.js';
 import type { Int64 } from '../util/numbers.js';
@@ -76,8 +78,10 @@ export class Cachee {
    * Resolves to the started server; `await server.close()` stops it.
    */
   async listen(port = 6379, options: Omit<CacheeServerOptions, 'port'> = {}): Promise<CacheeServer> {
-    const server = new CacheeServer(this.engine, { ...options, port });
+    const server = new CacheeServer(this.engine, { hz: this.engine.hz, ...options, port });
     await server.listen();
+    // In-process INFO and CLIENT LIST then see the server too.
+    this.session.server = server;
     return server;
   }
 
@@ -107,7 +111,9 @@ export class Cachee {
       setString(this.session.db, keyOf(key), valueOf(value));
       return 'OK';
     }
-    return this.call('set', key, value, a, b, c, d, e) as 'OK' | string | Buffer | null;
+    // Only the options given: ioredis would send a trailing undefined as ''.
+    const options = e !== undefined ? [a, b, c, d, e] : d !== undefined ? [a, b, c, d] : c !== undefined ? [a, b, c] : b !== undefined ? [a, b] : [a];
+    return this.call('set', key, value, ...options) as 'OK' | string | Buffer | null;
   }
 
   /** INCR key */
@@ -163,6 +169,45 @@ export class Cachee {
   rpop(key: KeyArg, count?: number | string): string | Buffer | null | (string | Buffer)[] {
     if (count === undefined) return lists.popOne(this.session.db, keyOf(key), false);
     return this.call('rpop', key, count) as (string | Buffer)[] | null;
+  }
+
+  /** HGET key field */
+  hget(key: KeyArg, field: CommandArg): string | Buffer | null {
+    return hashGet(this.session.db, keyOf(key), valueOf(field));
+  }
+
+  /** HSET key field value [field value ...] — also `hset(key, { field: value })` or a Map, as ioredis. */
+  hset(key: KeyArg, ...args: CallArg[]): number {
+    if (args.length === 2 && !Array.isArray(args[0]) && !Array.isArray(args[1])) {
+      return hashSetOne(this.session.db, keyOf(key), valueOf(args[0] as CommandArg), valueOf(args[1] as CommandArg));
+    }
+    return this.call('hset', key, ...args) as number;
+  }
+
+  /** HGETALL key — an object of field → value, as ioredis's reply transformer makes it. */
+  hgetall(key: KeyArg): Record<string, string | Buffer> {
+    const flat = hashGetAll(this.session.db, keyOf(key));
+    const out: Record<string, string | Buffer> = {};
+    for (let i = 0; i < flat.length; i += 2) {
+      const field = flat[i];
+      const name = typeof field === 'string' ? field : field.toString();
+      // Fields such as '__proto__' become own properties, as ioredis does.
+      Object.defineProperty(out, name, { value: flat[i + 1], enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+
+  /** SADD key member [member ...] */
+  sadd(key: KeyArg, ...members: (CommandArg | readonly CommandArg[])[]): number {
+    if (members.length === 1 && !Array.isArray(members[0])) {
+      return setAddOne(this.session.db, keyOf(key), valueOf(members[0] as CommandArg));
+    }
+    return this.call('sadd', key, ...members) as number;
+  }
+
+  /** SISMEMBER key member */
+  sismember(key: KeyArg, member: CommandArg): number {
+    return setIsMember(this.session.db, keyOf(key), valueOf(member)) ? 1 : 0;
   }
 }
 

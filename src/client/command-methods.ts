@@ -79,6 +79,36 @@ export interface CommandMethods {
   ltrim: Method<'OK'>;
   rpoplpush: Method<Bulk>;
   rpushx: Method<number>;
+  // hashes
+  hdel: Method<number>;
+  hexists: Method<number>;
+  hincrby: Method<number>;
+  hincrbyfloat: Method<string>;
+  hkeys: Method<(string | Buffer)[]>;
+  hlen: Method<number>;
+  hmget: Method<Bulk[]>;
+  hmset: Method<'OK'>;
+  hrandfield: Method;
+  hscan: Method<[string, (string | Buffer)[]]>;
+  hsetnx: Method<number>;
+  hstrlen: Method<number>;
+  hvals: Method<(string | Buffer)[]>;
+  // sets
+  scard: Method<number>;
+  sdiff: Method<(string | Buffer)[]>;
+  sdiffstore: Method<number>;
+  sinter: Method<(string | Buffer)[]>;
+  sintercard: Method<number>;
+  sinterstore: Method<number>;
+  smembers: Method<(string | Buffer)[]>;
+  smismember: Method<number[]>;
+  smove: Method<number>;
+  spop: Method;
+  srandmember: Method;
+  srem: Method<number>;
+  sscan: Method<[string, (string | Buffer)[]]>;
+  sunion: Method<(string | Buffer)[]>;
+  sunionstore: Method<number>;
   // connection and server
   auth: Method<'OK'>;
   client: Method;

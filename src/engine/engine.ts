@@ -44,6 +44,8 @@ export class Engine {
   readonly dbs: Database[];
   readonly stats = new EngineStats();
   readonly startedAt: number;
+  /** Active expiry frequency in cycles per second (Redis's `hz`). */
+  readonly hz: number;
   /** Per-key access times are kept (see {@link EngineOptions.trackAccess}). */
   trackAccess: boolean;
   /** `maxmemory` in bytes; 0 means no limit. */
@@ -67,7 +69,8 @@ export class Engine {
     this.dbs = Array.from({ length: n }, (_, i) => new Database(this, i));
     this.trackAccess = options.trackAccess ?? false;
     this.startedAt = this.clock.now();
-    this.activeExpiry = new ActiveExpiry(this, options.hz ?? 10);
+    this.hz = options.hz ?? 10;
+    this.activeExpiry = new ActiveExpiry(this, this.hz);
     if (options.activeExpiry ?? true) this.activeExpiry.start();
   }
 

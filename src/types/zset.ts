@@ -28,9 +28,12 @@
  */
 import type { Database } from '../engine/database.js';
 import { Notify } from '../engine/notify.js';
+import { scanCursors } from '../engine/scan-cursors.js';
 import type { RedisObject } from '../engine/value.js';
 import { Err, ReplyError, syntaxError, wrongType } from '../errors.js';
 import { type RedisValue, toKey } from '../util/bytes.js';
+import { formatDouble } from '../util/numbers.js';
+import type { ScanOptions } from './keyspace.js';
 import {
   isBinaryMember,
   type LexRange,
@@ -122,11 +125,13 @@ export class ZSet implements RedisObject {
   }
 
   /**
-   * An empty set encoded as Redis's `zsetTypeCreate` would for `sizeHint`
-   * elements whose longest member has `valueLenHint` bytes.
+   * An empty set for ZADD / ZINCRBY to fill, encoded as Redis 7.0 creates it: a
+   * listpack unless the command's first member is over zset-max-listpack-value
+   * bytes (or zset-max-listpack-entries is 0). Neither the pair count nor later
+   * members matter here; they convert the set as they are added.
    */
-  static create(sizeHint: number, valueLenHint: number): ZSet {
-    return new ZSet(sizeHint <= zsetLimits.maxListpackEntries && valueLenHint <= zsetLimits.maxListpackValue);
+  static create(firstMemberLength: number): ZSet {
+    return new ZSet(zsetLimits.maxListpackEntries !== 0 && firstMemberLength <= zsetLimits.maxListpackValue);
   }
 
   /** ZCARD. */
@@ -485,16 +490,6 @@ function afterRemove(db: Database, key: string, zs: ZSet, event: string): void {
   }
 }
 
-function maxMemberLength(members: readonly RedisValue[]): number {
-  let max = 0;
-  for (let i = 0; i < members.length; i++) {
-    const m = members[i];
-    const l = typeof m === 'string' ? memberByteLength(m) : m.length;
-    if (l > max) max = l;
-  }
-  return max;
-}
-
 /**
  * ZADD key [NX|XX] [GT|LT] [CH] score member [score member ...] (without INCR:
  * see {@link zaddIncr}). `flags` combines ZADD_NX/XX/GT/LT/CH. Returns the number
@@ -517,7 +512,8 @@ export function zadd(
   const created = zs === undefined;
   if (zs === undefined) {
     if ((flags & ZADD_XX) !== 0) return 0;
-    zs = ZSet.create(n, n <= zsetLimits.maxListpackEntries ? maxMemberLength(members) : 0);
+    const first = members[0];
+    zs = ZSet.create(typeof first === 'string' ? memberByteLength(first) : first.length);
   }
   let added = 0;
   let updated = 0;
@@ -546,7 +542,7 @@ export function zaddOne(db: Database, key: string, score: number, member: RedisV
   let zs = writeZSet(db, key);
   if (zs === undefined) {
     if ((flags & ZADD_XX) !== 0) return 0;
-    zs = ZSet.create(1, memberByteLength(ele));
+    zs = ZSet.create(memberByteLength(ele));
     zs.add(score, ele, flags);
     storeNew(db, key, zs, 'zadd');
     return 1;
@@ -577,7 +573,7 @@ export function zaddIncr(
   let zs = writeZSet(db, key);
   if (zs === undefined) {
     if ((flags & ZADD_XX) !== 0) return null;
-    zs = ZSet.create(1, memberByteLength(ele));
+    zs = ZSet.create(memberByteLength(ele));
     zs.add(incr, ele, flags);
     storeNew(db, key, zs, 'zincr');
     return zs.newScore;
@@ -739,4 +735,39 @@ export function zrandmember(db: Database, key: string): RedisValue | null {
 export function zrandmemberCount(db: Database, key: string, count: number): ZRange {
   const zs = readZSet(db, key);
   return zs === undefined ? emptyRange() : zs.randomMembers(count);
+}
+
+/** A score as a listpack stores it (Redis's `double2ll`: integral within ±2^62 as an integer). */
+function listpackScoreText(s: number): string {
+  if (!Number.isInteger(s) || Math.abs(s) > 2 ** 62) return formatDouble(s);
+  return Number.isSafeInteger(s) ? String(s) : BigInt(s).toString();
+}
+
+/**
+ * ZSCAN's step over a set already looked up: members and scores (as text)
+ * interleaved. A listpack set is returned whole, in order, with cursor 0,
+ * whatever the cursor (as Redis does); a skiplist set pages through the shared
+ * scan cursors (engine/scan-cursors.ts), COUNT members at a time. MATCH filters
+ * the members. Scores print as Redis 7.0 prints them here: from a listpack as
+ * stored there (integral scores within ±2^62 as integers, others `%.17g`), from
+ * a skiplist as `%.17g`.
+ */
+export function scanZSet(zs: ZSet, cursor: number | bigint, options: ScanOptions): [number, RedisValue[]] {
+  const match = options.match !== undefined && !options.match.matchesAll ? options.match : undefined;
+  const out: RedisValue[] = [];
+  if (zs.listpack) {
+    for (let n = zs.first; n !== null; n = n.next) {
+      if (match !== undefined && !match.matchKey(n.ele)) continue;
+      out.push(memberValue(n.ele), listpackScoreText(n.score));
+    }
+    return [0, out];
+  }
+  const page: string[] = [];
+  const next = scanCursors.step(zs.dict, cursor, options.count, page);
+  for (const ele of page) {
+    if (match !== undefined && !match.matchKey(ele)) continue;
+    const node = zs.dict.get(ele);
+    if (node !== undefined) out.push(memberValue(ele), formatDouble(node.score));
+  }
+  return [next, out];
 }

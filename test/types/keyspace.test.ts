@@ -106,8 +106,13 @@ describe('DEL, UNLINK, EXISTS, TOUCH, TYPE', () => {
 
 describe('EXPIRE family, TTL family, PERSIST', () => {
   it('sets and reports TTLs with Redis rounding', () => {
-    const { db, call, clock } = setup();
+    const { db, call, clock, events, modified } = setup();
     db.set('k', 'v');
+    modified.length = 0;
+    expect(call('expire', 'k', 10)).toBe(1);
+    expect(events.at(-1)).toBe('0:expire:k');
+    expect(modified).toEqual(['0:k']);
+    call('persist', 'k');
     expect(call('ttl', 'k')).toBe(-1);
     expect(call('pttl', 'k')).toBe(-1);
     expect(call('expiretime', 'k')).toBe(-1);
@@ -287,12 +292,14 @@ describe('RENAME, RENAMENX, MOVE, COPY', () => {
   });
 
   it('MOVE moves a key with its TTL to another database', () => {
-    const { db, engine, call, err, events } = setup();
+    const { db, engine, call, err, events, modified } = setup();
     db.set('a', '1');
     call('expire', 'a', 100);
     events.length = 0;
+    modified.length = 0;
     expect(call('move', 'a', 3)).toBe(1);
     expect(events).toEqual(['3:new:a', '0:move_from:a', '3:move_to:a']);
+    expect(modified).toEqual(['3:a', '0:a']);
     expect(db.peek('a')).toBeUndefined();
     expect(engine.dbs[3].peek('a')).toBe('1');
     expect(getKeyExpire(engine.dbs[3], 'a')).toBe(T0 + 100000);
@@ -311,12 +318,14 @@ describe('RENAME, RENAMENX, MOVE, COPY', () => {
   });
 
   it('COPY copies value and TTL, with DB and REPLACE', () => {
-    const { db, engine, call, err, events } = setup();
+    const { db, engine, call, err, events, modified } = setup();
     db.set('a', 'v');
     call('expire', 'a', 100);
     events.length = 0;
+    modified.length = 0;
     expect(call('copy', 'a', 'b')).toBe(1);
     expect(events).toEqual(['0:new:b', '0:copy_to:b']);
+    expect(modified).toEqual(['0:b']);
     expect(call('ttl', 'b')).toBe(100);
     expect(call('copy', 'a', 'b')).toBe(0);
     db.set('c', 'other');

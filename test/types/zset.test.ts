@@ -24,6 +24,7 @@ import {
   parseScoreBound,
   parseScoreRange,
   type ScoreRange,
+  scanZSet,
   setZSetRandom,
   strtodWhole,
   ZADD_CH,
@@ -41,6 +42,7 @@ import {
 } from '../../src/types/zset.js';
 import type { RedisValue } from '../../src/util/bytes.js';
 import { toKey } from '../../src/util/bytes.js';
+import { Glob } from '../../src/util/glob.js';
 
 function throwsReply(fn: () => unknown, message: string): void {
   let caught: unknown;
@@ -336,10 +338,16 @@ describe('encoding', () => {
     expect(utf.encoding()).toBe('skiplist');
   });
 
-  it('create follows zsetTypeCreate size and length hints', () => {
-    expect(ZSet.create(128, 64).encoding()).toBe('listpack');
-    expect(ZSet.create(129, 1).encoding()).toBe('skiplist');
-    expect(ZSet.create(1, 65).encoding()).toBe('skiplist');
+  it('create follows the first member of the creating command, as Redis 7.0', () => {
+    expect(ZSet.create(64).encoding()).toBe('listpack');
+    expect(ZSet.create(65).encoding()).toBe('skiplist');
+    const saved = { ...zsetLimits };
+    try {
+      zsetLimits.maxListpackEntries = 0;
+      expect(ZSet.create(1).encoding()).toBe('skiplist');
+    } finally {
+      Object.assign(zsetLimits, saved);
+    }
   });
 
   it('convertToListpackIfNeeded converts small sets only', () => {
@@ -618,6 +626,69 @@ describe('removals, pops, random members', () => {
   });
 });
 
+describe('scanZSet', () => {
+  it('returns a listpack whole, scores as the listpack holds them', () => {
+    const zs = build([
+      [2 ** 62, 'a'],
+      [2 ** 62 + 1024, 'b'],
+      [-(2 ** 62), 'c'],
+      [1.5, 'd'],
+      [2 ** 53 + 2, 'e'],
+      [-0, 'f'],
+      [Infinity, 'g'],
+    ]);
+    expect(scanZSet(zs, 7, { count: 1 })).toEqual([
+      0,
+      [
+        'c',
+        '-4611686018427387904',
+        'f',
+        '0',
+        'd',
+        '1.5',
+        'e',
+        '9007199254740994',
+        'a',
+        '4611686018427387904',
+        'b',
+        '4.6116860184273889e+18',
+        'g',
+        'inf',
+      ],
+    ]);
+    expect(scanZSet(zs, 0, { count: 10, match: new Glob('[ab]') })[1]).toEqual([
+      'a',
+      '4611686018427387904',
+      'b',
+      '4.6116860184273889e+18',
+    ]);
+  });
+
+  it('pages a skiplist through the shared cursors and sees every member once', () => {
+    const zs = new ZSet(false);
+    for (let i = 0; i < 300; i++) zs.add(i === 7 ? -0 : i + 0.5, `m${i}`, 0);
+    const seen = new Map<RedisValue, RedisValue>();
+    let cursor: number | bigint = 0;
+    let calls = 0;
+    do {
+      const [next, items] = scanZSet(zs, cursor, { count: 10 });
+      for (let i = 0; i < items.length; i += 2) {
+        expect(seen.has(items[i])).toBe(false);
+        seen.set(items[i], items[i + 1]);
+      }
+      cursor = next;
+      calls++;
+    } while (cursor !== 0 && calls < 1000);
+    expect(seen.size).toBe(300);
+    expect(seen.get('m7')).toBe('-0');
+    expect(seen.get('m1')).toBe('1.5');
+    const [, matched] = scanZSet(zs, 0, { count: 1000, match: new Glob('m1?') });
+    expect(matched.filter((_, i) => i % 2 === 0).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `m1${i}`).sort(),
+    );
+  });
+});
+
 describe('parsers', () => {
   it('strtodWhole follows strtod on the whole string', () => {
     expect(strtodWhole('')).toBe(0);
@@ -721,15 +792,26 @@ describe('keyspace ops', () => {
     expect(z.zadd(db, 'k', [5], ['a'], ZADD_CH)).toBe(0);
     expect(events).toEqual(['new:k', 'zadd:k', 'zadd:k', 'zadd:k']);
     expect(z.zrangeByRank(db, 'k', 0, -1)).toEqual({ members: ['c', 'a', 'b', 'd'], scores: [4, 5, 6, 7] });
-    // 130 pairs with duplicates: Redis sizes the new set by the pair count.
+    // Redis 7.0 creates a listpack unless the first member is long; 130 pairs of one member stay one.
     const scores = new Array(130).fill(1);
     const members = new Array(130).fill('m');
     z.zadd(db, 'dup', scores, members);
-    expect((db.peek('dup') as ZSet).encoding()).toBe('skiplist');
-    z.zadd(db, 'long', [1, 2], ['a', 'x'.repeat(65)]);
-    expect((db.peek('long') as ZSet).encoding()).toBe('skiplist');
+    expect((db.peek('dup') as ZSet).encoding()).toBe('listpack');
     z.zadd(db, 'small', [1, 2], ['a', 'b']);
     expect((db.peek('small') as ZSet).encoding()).toBe('listpack');
+    // -0 before a long member went through the listpack (stored 0); after it, the skiplist keeps -0.
+    const long = 'x'.repeat(65);
+    z.zadd(db, 'long', [-0, 1, -0], ['a', long, 'b']);
+    expect((db.peek('long') as ZSet).encoding()).toBe('skiplist');
+    expect(Object.is(z.zscore(db, 'long', 'a'), 0)).toBe(true);
+    expect(Object.is(z.zscore(db, 'long', 'b'), -0)).toBe(true);
+    z.zadd(db, 'long2', [1, -0], [Buffer.from(long), 'a']);
+    expect(Object.is(z.zscore(db, 'long2', 'a'), -0)).toBe(true);
+    const many = Array.from({ length: 129 }, (_, i) => `m${i}`);
+    z.zadd(db, 'many', new Array(129).fill(-0), many);
+    expect((db.peek('many') as ZSet).encoding()).toBe('skiplist');
+    expect(Object.is(z.zscore(db, 'many', 'm0'), 0)).toBe(true);
+    expect(Object.is(z.zscore(db, 'many', 'm128'), -0)).toBe(true);
   });
 
   it('zadd XX on a missing key creates nothing; no change means no event', () => {
