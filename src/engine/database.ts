@@ -31,7 +31,7 @@ export class Database {
   /** key → last access time in whole seconds; only while `engine.trackAccess`. */
   access = new Map<string, number>();
   /** Keys whose string value is Redis's `raw` encoding though short (APPEND, SETRANGE, SETBIT results). */
-  rawStrings = new Set<string>();
+  stringEncodings = new Map<string, 'raw' | 'embstr'>();
   /**
    * key → LFU data packed as `minutes * 256 + counter` (Redis's `lru` field under an
    * LFU policy): only while `engine.lfu`, for OBJECT FREQ and LFU eviction.
@@ -57,7 +57,7 @@ export class Database {
     if (v === undefined) return undefined;
     if (this.expires.size !== 0) {
       const at = this.expires.get(key);
-      if (at !== undefined && at <= this.engine.clock.now()) {
+      if (at !== undefined && at < this.engine.clock.now()) {
         this.expire(key);
         return undefined;
       }
@@ -99,7 +99,7 @@ export class Database {
     if (this.engine.trackAccess) this.touchSet(key);
     this.data.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
-    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.stringEncodings.size !== 0) this.stringEncodings.delete(key);
     this.engine.keyModified(this, key);
   }
 
@@ -109,13 +109,27 @@ export class Database {
    */
   replace(key: string, value: StoredValue): void {
     this.data.set(key, value);
-    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.stringEncodings.size !== 0) this.stringEncodings.delete(key);
     this.engine.keyModified(this, key);
   }
 
   /** Signals that the value at `key` was changed in place (an aggregate mutated without a Map write). */
   modified(key: string): void {
     this.engine.keyModified(this, key);
+  }
+
+  /**
+   * Records how Redis would have encoded the string just stored at `key` when it
+   * is not what tryObjectEncoding gives: 'raw' for APPEND/SETRANGE/bit results,
+   * 'embstr' for INCRBYFLOAT results (never int-encoded). Cleared by any write.
+   */
+  markEncoding(key: string, encoding: 'raw' | 'embstr'): void {
+    this.stringEncodings.set(key, encoding);
+  }
+
+  /** The encoding recorded by {@link markEncoding}, if any. */
+  encodingHint(key: string): 'raw' | 'embstr' | undefined {
+    return this.stringEncodings.size === 0 ? undefined : this.stringEncodings.get(key);
   }
 
   /** Deletes a key; true when it existed (expired keys count as absent). */
@@ -131,7 +145,7 @@ export class Database {
     this.data.delete(key);
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.access.size !== 0) this.access.delete(key);
-    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.stringEncodings.size !== 0) this.stringEncodings.delete(key);
     if (this.freq.size !== 0) this.freq.delete(key);
   }
 
@@ -165,10 +179,10 @@ export class Database {
     return at === undefined ? 0 : Math.max(0, this.engine.lruClock() - at);
   }
 
-  /** True when the expiry time has passed. */
+  /** True when the expiry time has passed (Redis's keyIsExpired: now > when). */
   isExpired(key: string): boolean {
     const at = this.expires.size === 0 ? undefined : this.expires.get(key);
-    return at !== undefined && at <= this.engine.clock.now();
+    return at !== undefined && at < this.engine.clock.now();
   }
 
   /** Empties the database, signalling every key (FLUSHDB). Returns how many keys there were. */
@@ -179,7 +193,7 @@ export class Database {
     this.data.clear();
     this.expires.clear();
     this.access.clear();
-    this.rawStrings.clear();
+    this.stringEncodings.clear();
     this.freq.clear();
     return n;
   }
@@ -189,7 +203,7 @@ export class Database {
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.access, other.access] = [other.access, this.access];
-    [this.rawStrings, other.rawStrings] = [other.rawStrings, this.rawStrings];
+    [this.stringEncodings, other.stringEncodings] = [other.stringEncodings, this.stringEncodings];
     [this.freq, other.freq] = [other.freq, this.freq];
   }
 

@@ -60,7 +60,7 @@ export class ActiveExpiry {
           }
           sampled++;
           const [key, at] = next.value;
-          if (at <= now && db.expires.get(key) === at) {
+          if (at < now && db.expires.get(key) === at) {
             db.expire(key);
             expired++;
           }

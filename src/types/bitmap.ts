@@ -181,7 +181,7 @@ function storeBits(db: Database, key: string, buf: Buffer, created: boolean): vo
   const value = toStored(buf);
   if (created) db.set(key, value);
   else db.replace(key, value);
-  db.rawStrings.add(key);
+  db.markEncoding(key, 'raw');
 }
 
 function notifyNew(db: Database, key: string): void {
@@ -221,7 +221,7 @@ export function setBit(db: Database, key: string, offset: number, on: 0 | 1): 0 
   const grows = byte >= cur.length;
   const old = grows ? 0 : (((cur[byte] >> shift) & 1) as 0 | 1);
   if (!grows && old === on) {
-    db.rawStrings.add(key); // Redis unshares the value (raw) even when nothing changes
+    db.markEncoding(key, 'raw'); // Redis unshares the value (raw) even when nothing changes
     return old;
   }
   const buf = ownedBytes(v, byte + 1);
@@ -716,7 +716,7 @@ export function bitField(
   if (created || grown || changes !== 0) {
     storeBits(db, key, buf, created);
   } else {
-    db.rawStrings.add(key); // Redis unshares the value (raw) even when nothing changes
+    db.markEncoding(key, 'raw'); // Redis unshares the value (raw) even when nothing changes
     if (typeof v === 'string' && v.length >= MEMO_MIN_CHARS) memoPut(v, buf); // same bytes: keep them
   }
   if (changes !== 0) notifySetbit(db, key);

@@ -220,7 +220,8 @@ export function persistKey(db: Database, key: string): 0 | 1 {
 
 /** Carries what belongs to the value object itself (encoding flag, access time, LFU data) to a new place. */
 function carryObjectMeta(from: Database, fromKey: string, to: Database, toKey: string): void {
-  if (from.rawStrings.size !== 0 && from.rawStrings.has(fromKey)) to.rawStrings.add(toKey);
+  const hint = from.encodingHint(fromKey);
+  if (hint !== undefined) to.markEncoding(toKey, hint);
   const access = from.access.get(fromKey);
   if (access !== undefined) to.access.set(toKey, access);
   const freq = from.freq.get(fromKey);
@@ -313,7 +314,8 @@ export function copyKey(
   }
   dst.set(newKey, duplicateValue(v));
   if (at !== undefined) setKeyExpire(dst, newKey, at);
-  if (src.rawStrings.size !== 0 && src.rawStrings.has(key)) dst.rawStrings.add(newKey);
+  const hint = src.encodingHint(key);
+  if (hint !== undefined) dst.markEncoding(newKey, hint);
   notifyNew(dst, newKey);
   const engine = dst.engine;
   if (engine.notifyFlags !== 0) engine.notify(Notify.generic, 'copy_to', newKey, dst.index);
@@ -333,7 +335,7 @@ export function keysMatching(db: Database, glob: Glob): RedisValue[] {
     if (!all && !glob.matchKey(key)) continue;
     if (expires.size !== 0) {
       const at = expires.get(key);
-      if (at !== undefined && at <= now) continue;
+      if (at !== undefined && at < now) continue;
     }
     out.push(keyToValue(key));
   }
@@ -434,8 +436,9 @@ const SHARED_REFCOUNT = 2147483647;
 
 /** The encoding name of a string value, as Redis's tryObjectEncoding would choose it. */
 function stringEncoding(db: Database, key: string, v: RedisValue): 'int' | 'embstr' | 'raw' {
-  if (db.rawStrings.size !== 0 && db.rawStrings.has(key)) return 'raw';
-  if (v.length <= 20 && tryParseInt64(v) !== undefined) return 'int';
+  const hint = db.encodingHint(key);
+  if (hint === 'raw') return 'raw';
+  if (hint === undefined && v.length <= 20 && tryParseInt64(v) !== undefined) return 'int';
   return byteLength(v) <= 44 ? 'embstr' : 'raw';
 }
 

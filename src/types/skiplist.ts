@@ -23,7 +23,7 @@
  * reach them through src/types/zset.ts.
  */
 import { Err, ReplyError } from '../errors.js';
-import { type Arg, toKey } from '../util/bytes.js';
+import { type Arg, isBinaryKey, toKey } from '../util/bytes.js';
 
 export const ZSKIPLIST_MAXLEVEL = 32;
 
@@ -188,9 +188,7 @@ export function randomLevel(): number {
 }
 
 /** True when a canonical member string is the reserved form of non-UTF-8 bytes. */
-export function isBinaryMember(s: string): boolean {
-  return s.charCodeAt(0) === 0xd800 && s.length > 1 && s.charCodeAt(1) < 0xdc00;
-}
+export const isBinaryMember = isBinaryKey;
 
 function memberBytes(s: string): Buffer {
   return isBinaryMember(s) ? Buffer.from(s.slice(1), 'latin1') : Buffer.from(s, 'utf8');

@@ -9,7 +9,7 @@
  * Integers are kept as their decimal text (that is what a Redis string is) and
  * parsed per INCR; byte operations (APPEND, SETRANGE, GETRANGE, LCS) work on
  * UTF-8 bytes, with a fast path for JS strings that need no conversion.
- * APPEND and SETRANGE results are marked in `db.rawStrings`, since Redis turns
+ * APPEND and SETRANGE results are marked in `db.stringEncodings`, since Redis turns
  * them into the `raw` encoding whatever their length.
  */
 import type { Database } from '../engine/database.js';
@@ -238,7 +238,7 @@ export function appendString(db: Database, key: string, value: RedisValue): numb
       ? cur + value
       : valueFromBytes(Buffer.concat([valueToBytes(cur), valueToBytes(value)]));
   db.replace(key, next);
-  db.rawStrings.add(key);
+  db.markEncoding(key, 'raw');
   if (engine.notifyFlags !== 0) engine.notify(Notify.string, 'append', key, db.index);
   return total;
 }
@@ -295,7 +295,7 @@ export function setRangeString(db: Database, key: string, offset: number, value:
   const next = valueFromBytes(buf);
   if (cur === undefined) db.set(key, next);
   else db.replace(key, next);
-  db.rawStrings.add(key);
+  db.markEncoding(key, 'raw');
   if (engine.notifyFlags !== 0) {
     if (cur === undefined) notifyNew(db, key);
     engine.notify(Notify.string, 'setrange', key, db.index);
@@ -348,6 +348,8 @@ export function incrByFloat(db: Database, key: string, incr: Arg | number | Long
   const text = incrByFloatText(cur, incr);
   if (cur === undefined) db.set(key, text);
   else db.replace(key, text);
+  // Redis stores the result as a new string object without trying int encoding.
+  db.markEncoding(key, 'embstr');
   const engine = db.engine;
   if (engine.notifyFlags !== 0) {
     if (cur === undefined) notifyNew(db, key);

@@ -31,7 +31,7 @@ import { Notify } from '../engine/notify.js';
 import { scanCursors } from '../engine/scan-cursors.js';
 import type { RedisObject } from '../engine/value.js';
 import { Err, ReplyError, syntaxError, wrongType } from '../errors.js';
-import { type RedisValue, toKey } from '../util/bytes.js';
+import { keyToValue, type RedisValue, toKey } from '../util/bytes.js';
 import { formatDouble } from '../util/numbers.js';
 import type { ScanOptions } from './keyspace.js';
 import {
@@ -88,9 +88,7 @@ export function memberKey(member: RedisValue): string {
 }
 
 /** A canonical member string as it goes back to callers: text, or a Buffer for binary members. */
-export function memberValue(ele: string): RedisValue {
-  return isBinaryMember(ele) ? Buffer.from(ele.slice(1), 'latin1') : ele;
-}
+export const memberValue: (ele: string) => RedisValue = keyToValue;
 
 /** Members with their scores, in reply order. */
 export interface ZRange {

@@ -41,11 +41,19 @@ export function toKey(arg: Arg): string {
   return isUtf8(arg) ? arg.toString('utf8') : BINARY_KEY_PREFIX + arg.toString('latin1');
 }
 
+/**
+ * True when a key (or member) string is the reserved form of non-UTF-8 bytes: a
+ * lone U+D800 first (D800 followed by a low surrogate is real text, U+10000…).
+ */
+export function isBinaryKey(key: string): boolean {
+  if (key.charCodeAt(0) !== 0xd800) return false;
+  const next = key.charCodeAt(1);
+  return !(next >= 0xdc00 && next <= 0xdfff);
+}
+
 /** A keyspace key as it goes back to a client: the original bytes for reserved-form keys. */
 export function keyToValue(key: string): RedisValue {
-  return key.charCodeAt(0) === 0xd800 && key.startsWith(BINARY_KEY_PREFIX)
-    ? Buffer.from(key.slice(1), 'latin1')
-    : key;
+  return isBinaryKey(key) ? Buffer.from(key.slice(1), 'latin1') : key;
 }
 
 /** The bytes of a keyspace key. */

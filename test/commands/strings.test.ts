@@ -83,6 +83,8 @@ describe('string commands through Cachee.call', () => {
     expect(cache.call('set', 'k', 'z', 'PXAT', T0 + 7)).toBe('OK');
     expect(db.getExpire('k')).toBe(T0 + 7);
     clock.advance(7);
+    expect(cache.call('get', 'k')).toBe('z'); // due exactly now: still there (Redis: now > when)
+    clock.advance(1);
     expect(cache.call('get', 'k')).toBeNull();
     expect(cache.call('set', 'k', 'v', 'NX', 'GET', 'EX', 100)).toBeNull();
     expect(cache.call('get', 'k')).toBe('v');

@@ -77,6 +77,26 @@ const command: fc.Arbitrary<Cmd> = fc.oneof(
   fc.constant(c('sorted', 'KEYS', '*')),
   fc.constant(exact('DBSIZE')),
   fc.constant(exact('LCS', 'a', 'b')),
+  // aggregates, so that wrong-type errors and cross-type key commands get exercised
+  fc.tuple(key, fc.constantFrom('f', 'g', 'h'), value).map(([k, f, v]) => exact('HSET', k, f, v)),
+  fc.tuple(key, fc.constantFrom('f', 'g')).map(([k, f]) => exact('HGET', k, f)),
+  fc.tuple(key, fc.constantFrom('f', 'g'), number).map(([k, f, n]) => exact('HINCRBY', k, f, n)),
+  fc.tuple(key, fc.constantFrom('f', 'g')).map(([k, f]) => exact('HDEL', k, f)),
+  key.map((k) => exact('HGETALL', k)),
+  fc.tuple(key, value, value).map(([k, a, b]) => exact('LPUSH', k, a, b)),
+  fc.tuple(key, value).map(([k, v]) => exact('RPUSHX', k, v)),
+  fc.tuple(key, fc.constantFrom([], ['2'], ['0'], ['-1'])).map(([k, o]) => exact('RPOP', k, ...o)),
+  fc.tuple(key, smallInt, smallInt).map(([k, a, b]) => exact('LRANGE', k, a, b)),
+  fc.tuple(key, key, fc.constantFrom('LEFT', 'RIGHT'), fc.constantFrom('LEFT', 'RIGHT')).map(([a, b, x, y]) =>
+    exact('LMOVE', a, b, x, y),
+  ),
+  fc.tuple(key, value, value).map(([k, a, b]) => exact('SADD', k, a, b)),
+  fc.tuple(key, value).map(([k, v]) => exact('SREM', k, v)),
+  fc.tuple(key, value).map(([k, v]) => exact('SISMEMBER', k, v)),
+  key.map((k) => exact('SCARD', k)),
+  key.map((k) => c('sorted', 'SMEMBERS', k)),
+  fc.tuple(key, key).map(([a, b]) => c('sorted', 'SINTER', a, b)),
+  fc.tuple(key, key, key).map(([d, a, b]) => exact('SUNIONSTORE', d, a, b)),
 );
 
 for (const protocol of [2, 3] as const) {

@@ -633,8 +633,7 @@ for (const protocol of [2, 3] as const) {
           ['INCRBYFLOAT', 'f:2', '1'],
           ['SET', 'f:2', '5'],
           ['INCRBYFLOAT', 'f:2', '1'],
-          // Not compared: Redis reports 'embstr' for this integral result ("6"),
-          // which the keyspace's encoding rule (int for int-like text) cannot express yet.
+          ['OBJECT', 'ENCODING', 'f:2'],
           ['INCRBYFLOAT', 'f:2', '0.5'],
           ['OBJECT', 'ENCODING', 'f:2'],
           ['INCRBYFLOAT', 'f:2', '1e40'],

@@ -32,6 +32,9 @@ describe('active expiry', () => {
     expect(db.size).toBe(150); // nothing due yet
     clock.advance(1000);
     engine.expireCycle();
+    expect(db.size).toBe(150); // due exactly now: not yet expired (Redis: now > when)
+    clock.advance(1);
+    engine.expireCycle();
     expect(db.size).toBe(50);
     expect(db.expires.size).toBe(0);
     expect(engine.dbs[3].size).toBe(0);
@@ -49,6 +52,9 @@ describe('active expiry', () => {
     }
     clock.advance(100);
     for (let n = 0; n < 5; n++) engine.expireCycle();
+    expect(db.size).toBe(40); // due exactly now: not yet expired (Redis: now > when)
+    clock.advance(1);
+    for (let n = 0; n < 5; n++) engine.expireCycle();
     expect(db.size).toBe(20);
     expect([...db.data.keys()].every((k) => Number(k.slice(1)) % 2 === 1)).toBe(true);
   });
@@ -60,7 +66,7 @@ describe('active expiry', () => {
       db.set(`k${i}`, 'x');
       db.setExpire(`k${i}`, clock.now() + 10);
     }
-    clock.advance(10);
+    clock.advance(11);
     engine.expireCycle();
     const afterOne = db.size;
     expect(afterOne).toBeLessThan(n);
@@ -82,7 +88,7 @@ describe('active expiry', () => {
     setKeyExpire(engine.dbs[1], 'a', clock.now() + 10);
     engine.expireCycle();
     cache.call('swapdb', 0, 1);
-    clock.advance(10);
+    clock.advance(11);
     engine.expireCycle();
     expect(engine.dbs[0].size).toBe(0);
     engine.dbs[0].set('b', 'x');
@@ -90,7 +96,7 @@ describe('active expiry', () => {
     cache.call('flushdb');
     engine.dbs[0].set('c', 'x');
     setKeyExpire(engine.dbs[0], 'c', clock.now() + 10);
-    clock.advance(10);
+    clock.advance(11);
     engine.expireCycle();
     expect(engine.dbs[0].size).toBe(0);
     expect(engine.stats.expiredKeys).toBe(2);
@@ -126,11 +132,14 @@ describe('active expiry', () => {
     setKeyExpire(db, 'k', clock.now() + 50);
     clock.advance(50);
     vi.advanceTimersByTime(100);
+    expect(db.size).toBe(1); // due exactly now: not yet expired (Redis: now > when)
+    clock.advance(1);
+    vi.advanceTimersByTime(100);
     expect(db.size).toBe(0);
     engine.setActiveExpiry(false);
     db.set('j', 'x');
     setKeyExpire(db, 'j', clock.now() + 50);
-    clock.advance(50);
+    clock.advance(51);
     vi.advanceTimersByTime(1000);
     expect(db.size).toBe(1);
     engine.close();

@@ -163,6 +163,8 @@ describe('hash ops', () => {
     hash.hashIncrBy(db, 'h', 'n', 1);
     expect(db.getExpire('h')).toBe(clock.now() + 1000);
     clock.advance(1000);
+    expect(hash.hashGet(db, 'h', 'a')).toBe('1'); // due exactly now: still there (Redis: now > when)
+    clock.advance(1);
     expect(hash.hashGet(db, 'h', 'a')).toBeNull();
     expect(hash.hashSetOne(db, 'h', 'a', '1')).toBe(1);
     expect(db.getExpire('h')).toBeUndefined();

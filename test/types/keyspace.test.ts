@@ -244,6 +244,9 @@ describe('EXPIRE family, TTL family, PERSIST', () => {
     clock.advance(999);
     expect(call('exists', 'k')).toBe(1);
     clock.advance(1);
+    expect(call('exists', 'k')).toBe(1); // due exactly now: still there (Redis: now > when)
+    expect(call('pttl', 'k')).toBe(0);
+    clock.advance(1);
     events.length = 0;
     expect(call('ttl', 'k')).toBe(-2);
     expect(events).toEqual(['0:expired:k', '0:keymiss:k']);
@@ -256,7 +259,7 @@ describe('RENAME, RENAMENX, MOVE, COPY', () => {
   it('RENAME moves value, TTL and raw encoding, replacing the destination', () => {
     const { db, call, events, modified } = setup();
     db.set('a', 'hello');
-    db.rawStrings.add('a');
+    db.markEncoding('a', 'raw');
     call('expire', 'a', 100);
     db.set('b', 'old');
     events.length = 0;
@@ -358,7 +361,7 @@ describe('RENAME, RENAMENX, MOVE, COPY', () => {
     expect(l2.items).toEqual(['x']);
     expect(call('type', 'l2')).toBe('list');
     db.set('r', 'short');
-    db.rawStrings.add('r');
+    db.markEncoding('r', 'raw');
     call('copy', 'r', 'r2');
     expect(call('object', 'encoding', 'r2')).toBe('raw');
   });
@@ -374,6 +377,8 @@ describe('KEYS, SCAN, RANDOMKEY', () => {
     expect(call('keys', '**') as string[]).toHaveLength(3); // '**' does not match the empty key
     call('pexpire', 'two', 10);
     clock.advance(10);
+    expect((call('keys', 't*') as string[]).sort()).toEqual(['three', 'two']); // due exactly now
+    clock.advance(1);
     expect((call('keys', 't*') as string[]).sort()).toEqual(['three']);
     expect(call('dbsize')).toBe(4);
   });
@@ -419,7 +424,7 @@ describe('KEYS, SCAN, RANDOMKEY', () => {
     const { db, call, clock, engine } = setup();
     for (let i = 0; i < 20; i++) db.set(`k${i}`, 'v');
     for (let i = 0; i < 10; i++) call('pexpire', `k${i}`, 5);
-    clock.advance(5);
+    clock.advance(6);
     const [cursor, keys] = call('scan', 0, 'count', 100) as [string, string[]];
     expect(cursor).toBe('0');
     expect(keys).toHaveLength(10);
@@ -478,10 +483,12 @@ describe('KEYS, SCAN, RANDOMKEY', () => {
     for (let i = 0; i < 2000; i++) seen.add(call('randomkey') as string);
     expect(seen.size).toBe(50);
     for (let i = 0; i < 49; i++) call('pexpire', `k${i}`, 1);
-    clock.advance(1);
+    clock.advance(2);
     for (let i = 0; i < 20; i++) expect(call('randomkey')).toBe('k49');
     expect(db.size).toBe(1);
     call('pexpire', 'k49', 1);
+    clock.advance(1);
+    expect(call('randomkey')).toBe('k49'); // due exactly now: still there (Redis: now > when)
     clock.advance(1);
     expect(call('randomkey')).toBeNull();
   });
@@ -626,7 +633,7 @@ describe('OBJECT', () => {
     ];
     for (const [k, v] of cases) db.set(k, v);
     for (const [k, , enc] of cases) expect([k, call('object', 'encoding', k)]).toEqual([k, enc]);
-    db.rawStrings.add('n');
+    db.markEncoding('n', 'raw');
     expect(call('object', 'encoding', 'n')).toBe('raw');
     db.set('l', new FakeList([]));
     expect(call('object', 'encoding', 'l')).toBe('listpack');

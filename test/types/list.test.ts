@@ -359,7 +359,7 @@ describe('list ops', () => {
       list.pushOne(db, 'l', 'b', false);
       list.push(db, 'l', ['c'], true);
       expect(db.getExpire('l')).toBe(clock.now() + 10_000);
-      clock.advance(10_000);
+      clock.advance(10_001);
       expect(list.pushOne(db, 'l', 'z', false)).toBe(1);
       expect(db.getExpire('l')).toBeUndefined();
     });
