@@ -9,6 +9,7 @@ import {
   MapReply,
   NilArrayReply,
   NoReply,
+  PairsReply,
   PushReply,
   type Reply,
   SetReply,
@@ -41,7 +42,12 @@ export function toIoredis(reply: Reply): IoredisValue {
   if (reply instanceof StatusReply) return reply.text;
   if (reply instanceof ReplyError) return reply;
   if (reply instanceof DoubleReply) return formatDouble(reply.value);
-  if (reply instanceof MapReply || reply instanceof SetReply || reply instanceof PushReply) {
+  if (
+    reply instanceof MapReply ||
+    reply instanceof SetReply ||
+    reply instanceof PushReply ||
+    reply instanceof PairsReply
+  ) {
     return reply.items.map(toIoredis);
   }
   if (reply instanceof VerbatimReply) return reply.text;

@@ -4,22 +4,15 @@
  */
 import { parseScanCursor } from '../engine/scan-cursors.js';
 import { Err, ReplyError, syntaxError } from '../errors.js';
-import { MapReply, OK, type Reply } from '../protocol/reply.js';
+import { MapReply, OK, PairsReply } from '../protocol/reply.js';
 import * as hashes from '../types/hash.js';
-import { isOption, type RedisValue, toKey } from '../util/bytes.js';
+import { isOption, toKey } from '../util/bytes.js';
 import { INT64_MIN, parseInt64 } from '../util/numbers.js';
 import { parseScanOptions } from './keys.js';
 import type { CommandDef } from './types.js';
 
 /** LONG_MAX / 2: HRANDFIELD's WITHVALUES bound, so that count × 2 cannot overflow. */
 const HALF_LONG_MAX = 4611686018427387903n;
-
-/** RESP3's shape for field-value pairs in an array: `[[f1, v1], [f2, v2], ...]`. */
-function pairs(flat: RedisValue[]): Reply[] {
-  const out = new Array<Reply>(flat.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = [flat[2 * i], flat[2 * i + 1]];
-  return out;
-}
 
 export const hashCommands: CommandDef[] = [
   {
@@ -133,7 +126,7 @@ export const hashCommands: CommandDef[] = [
       if (withValues && (l < -HALF_LONG_MAX || l > HALF_LONG_MAX)) throw new ReplyError(Err.valueOutOfRange);
       const count = typeof l === 'number' ? l : l > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
       const flat = hashes.hashRandFields(s.db, toKey(argv[1]), count, withValues);
-      return withValues && s.protocol === 3 ? pairs(flat) : flat;
+      return withValues ? new PairsReply(flat) : flat;
     },
   },
   {

@@ -11,6 +11,7 @@ import {
   MapReply,
   NilArrayReply,
   NoReply,
+  PairsReply,
   PushReply,
   type Reply,
   SetReply,
@@ -106,6 +107,19 @@ export function encodeReply(out: ReplyBuffer, reply: Reply, protocol: 2 | 3): vo
     const head = protocol === 2 ? '*' : reply instanceof SetReply ? '~' : '>';
     out.appendText(`${head}${n}\r\n`);
     for (let i = 0; i < n; i++) encodeReply(out, reply.items[i], protocol);
+  } else if (reply instanceof PairsReply) {
+    const n = reply.items.length;
+    if (protocol === 2) {
+      out.appendText(`*${n}\r\n`);
+      for (let i = 0; i < n; i++) encodeReply(out, reply.items[i], 2);
+    } else {
+      out.appendText(`*${n / 2}\r\n`);
+      for (let i = 0; i < n; i += 2) {
+        out.appendText('*2\r\n');
+        encodeReply(out, reply.items[i], 3);
+        encodeReply(out, reply.items[i + 1], 3);
+      }
+    }
   } else if (reply instanceof DoubleReply) {
     const s = formatDouble(reply.value);
     out.appendText(protocol === 2 ? `$${s.length}\r\n${s}\r\n` : `,${s}\r\n`);

@@ -27,6 +27,14 @@ export class MapReply {
   constructor(readonly items: Reply[]) {}
 }
 
+/**
+ * Pairs in order (member, score, member, score...; given flat): RESP2 a flat
+ * array, RESP3 an array of 2-element arrays (ZRANGE WITHSCORES, HRANDFIELD WITHVALUES).
+ */
+export class PairsReply {
+  constructor(readonly items: Reply[]) {}
+}
+
 /** A set: RESP3 `~`, RESP2 an array. */
 export class SetReply {
   constructor(readonly items: Reply[]) {}
@@ -68,6 +76,7 @@ export type Reply =
   | DoubleReply
   | MapReply
   | SetReply
+  | PairsReply
   | VerbatimReply
   | BigNumberReply
   | PushReply
