@@ -91,6 +91,10 @@ export const Err = {
   zsetScoreNaN: 'ERR resulting score is not a number (NaN)',
   zsetMinMaxNotFloat: 'ERR min or max is not a float',
   zsetMinMaxNotLex: 'ERR min or max not valid string range item',
+  zsetOpNoKeys: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
+  zsetWeightNotFloat: 'ERR weight value is not a float',
+  zrangeLimitNeedsBy: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zrangeWithScoresByLex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
   mustBePositive: 'ERR value is out of range, must be positive',
   lposRankZero:
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",

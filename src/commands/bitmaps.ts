@@ -17,24 +17,9 @@ import {
   MAX_BIT_OFFSET,
   setBit,
 } from '../types/bitmap.js';
-import { type Arg, toKey } from '../util/bytes.js';
+import { type Arg, isOption, toKey } from '../util/bytes.js';
 import { type Int64, parseInt64, tryParseInt64 } from '../util/numbers.js';
 import type { CommandDef, Handler } from './types.js';
-
-/**
- * C `strcasecmp` of an argument with an upper-case ASCII keyword: ASCII letters fold,
- * nothing else does, and the argument ends at its first NUL byte as a C string does.
- */
-function keyword(arg: Arg, upper: string): boolean {
-  const n = upper.length;
-  if (arg.length < n) return false;
-  for (let i = 0; i < n; i++) {
-    let c = typeof arg === 'string' ? arg.charCodeAt(i) : arg[i];
-    if (c >= 97 && c <= 122) c -= 32;
-    if (c !== upper.charCodeAt(i)) return false;
-  }
-  return arg.length === n || (typeof arg === 'string' ? arg.charCodeAt(n) : arg[n]) === 0;
-}
 
 /** An argument as latin1 text cut at its first NUL (C string view, for numeric parsing). */
 function cString(arg: Arg, from: number): string {
@@ -65,8 +50,8 @@ function parseBitOffset(arg: Arg, bits = 0): number {
 
 /** BITCOUNT/BITPOS unit argument. */
 function parseUnit(arg: Arg): BitUnit {
-  if (keyword(arg, 'BIT')) return 'bit';
-  if (keyword(arg, 'BYTE')) return 'byte';
+  if (isOption(arg, 'BIT')) return 'bit';
+  if (isOption(arg, 'BYTE')) return 'byte';
   return syntaxError();
 }
 
@@ -88,14 +73,14 @@ function parseBitFieldOps(argv: Arg[]): BitFieldOp[] {
     const remaining = argv.length - j - 1;
     const sub = argv[j];
     let op: BitFieldOp['op'];
-    if (keyword(sub, 'GET') && remaining >= 2) op = 'get';
-    else if (keyword(sub, 'SET') && remaining >= 3) op = 'set';
-    else if (keyword(sub, 'INCRBY') && remaining >= 3) op = 'incrby';
-    else if (keyword(sub, 'OVERFLOW') && remaining >= 1) {
+    if (isOption(sub, 'GET') && remaining >= 2) op = 'get';
+    else if (isOption(sub, 'SET') && remaining >= 3) op = 'set';
+    else if (isOption(sub, 'INCRBY') && remaining >= 3) op = 'incrby';
+    else if (isOption(sub, 'OVERFLOW') && remaining >= 1) {
       const kind = argv[++j];
-      if (keyword(kind, 'WRAP')) overflow = 'wrap';
-      else if (keyword(kind, 'SAT')) overflow = 'sat';
-      else if (keyword(kind, 'FAIL')) overflow = 'fail';
+      if (isOption(kind, 'WRAP')) overflow = 'wrap';
+      else if (isOption(kind, 'SAT')) overflow = 'sat';
+      else if (isOption(kind, 'FAIL')) overflow = 'fail';
       else throw new ReplyError(Err.bitfieldOverflow);
       continue;
     } else {
@@ -166,7 +151,7 @@ const BITOP_NAMES: readonly [string, BitOpName][] = [
 // BITOP AND | OR | XOR | NOT destkey key [key ...]
 const bitop: Handler = (s, argv) => {
   let op: BitOpName | undefined;
-  for (const [name, value] of BITOP_NAMES) if (keyword(argv[1], name)) op = value;
+  for (const [name, value] of BITOP_NAMES) if (isOption(argv[1], name)) op = value;
   if (op === undefined) return syntaxError();
   const sources: string[] = new Array(argv.length - 3);
   for (let i = 3; i < argv.length; i++) sources[i - 3] = toKey(argv[i]);

@@ -6,29 +6,14 @@ import type { Database } from '../engine/database.js';
 import { Err, ReplyError, syntaxError } from '../errors.js';
 import { NIL_ARRAY, OK, type Reply } from '../protocol/reply.js';
 import * as lists from '../types/list.js';
-import { type Arg, keyToValue, toKey } from '../util/bytes.js';
+import { type Arg, isOption, keyToValue, toKey } from '../util/bytes.js';
 import { INT64_MIN, parseInt64, parseInteger, tryParseInt64 } from '../util/numbers.js';
 import type { CommandDef } from './types.js';
 
-/**
- * C `strcasecmp` of an argument with an upper-case ASCII keyword: ASCII letters
- * fold, and the argument ends at its first NUL byte as a C string does.
- */
-function keyword(arg: Arg, upper: string): boolean {
-  const n = upper.length;
-  if (arg.length < n) return false;
-  for (let i = 0; i < n; i++) {
-    let c = typeof arg === 'string' ? arg.charCodeAt(i) : arg[i];
-    if (c >= 97 && c <= 122) c -= 32;
-    if (c !== upper.charCodeAt(i)) return false;
-  }
-  return arg.length === n || (typeof arg === 'string' ? arg.charCodeAt(n) : arg[n]) === 0;
-}
-
 /** LEFT → true, RIGHT → false, else `ERR syntax error` (Redis's getListPositionFromObjectOrReply). */
 function parseSide(arg: Arg): boolean {
-  if (keyword(arg, 'LEFT')) return true;
-  if (keyword(arg, 'RIGHT')) return false;
+  if (isOption(arg, 'LEFT')) return true;
+  if (isOption(arg, 'RIGHT')) return false;
   return syntaxError();
 }
 
@@ -139,8 +124,8 @@ export const listCommands: CommandDef[] = [
     // LINSERT key <BEFORE | AFTER> pivot element
     handler: (s, argv) => {
       let before: boolean;
-      if (keyword(argv[2], 'AFTER')) before = false;
-      else if (keyword(argv[2], 'BEFORE')) before = true;
+      if (isOption(argv[2], 'AFTER')) before = false;
+      else if (isOption(argv[2], 'BEFORE')) before = true;
       else return syntaxError();
       return lists.insert(s.db, toKey(argv[1]), before, argv[3], argv[4]);
     },
@@ -173,9 +158,10 @@ export const listCommands: CommandDef[] = [
       for (let j = 3; j < argv.length; j++) {
         const opt = argv[j];
         const more = j < argv.length - 1;
-        if (more && keyword(opt, 'RANK')) rank = parseRank(argv[++j]);
-        else if (more && keyword(opt, 'COUNT')) count = parseNonNegative(argv[++j], Err.lposCountNegative);
-        else if (more && keyword(opt, 'MAXLEN')) maxlen = parseNonNegative(argv[++j], Err.lposMaxlenNegative);
+        if (more && isOption(opt, 'RANK')) rank = parseRank(argv[++j]);
+        else if (more && isOption(opt, 'COUNT')) count = parseNonNegative(argv[++j], Err.lposCountNegative);
+        else if (more && isOption(opt, 'MAXLEN'))
+          maxlen = parseNonNegative(argv[++j], Err.lposMaxlenNegative);
         else return syntaxError();
       }
       const key = toKey(argv[1]);
@@ -212,7 +198,7 @@ export const listCommands: CommandDef[] = [
       const left = parseSide(argv[whereAt]);
       let count = -1;
       for (let j = whereAt + 1; j < argv.length; j++) {
-        if (count === -1 && j < argv.length - 1 && keyword(argv[j], 'COUNT')) {
+        if (count === -1 && j < argv.length - 1 && isOption(argv[j], 'COUNT')) {
           count = parsePositive(argv[++j], Err.countPositive);
         } else {
           return syntaxError();

@@ -28,24 +28,9 @@ import {
   setStringNx,
   strlenString,
 } from '../types/string.js';
-import { type Arg, type RedisValue, toKey } from '../util/bytes.js';
+import { type Arg, isOption, type RedisValue, toKey } from '../util/bytes.js';
 import { parseInt64, parseInteger } from '../util/numbers.js';
 import type { CommandDef, Handler } from './types.js';
-
-/**
- * C `strcasecmp` of an argument with an upper-case ASCII keyword: ASCII letters
- * fold, and the argument ends at its first NUL byte as a C string does.
- */
-function keyword(arg: Arg, upper: string): boolean {
-  const n = upper.length;
-  if (arg.length < n) return false;
-  for (let i = 0; i < n; i++) {
-    let c = typeof arg === 'string' ? arg.charCodeAt(i) : arg[i];
-    if (c >= 97 && c <= 122) c -= 32;
-    if (c !== upper.charCodeAt(i)) return false;
-  }
-  return arg.length === n || (typeof arg === 'string' ? arg.charCodeAt(n) : arg[n]) === 0;
-}
 
 /** The flag bits of a parse result from {@link parseStringOptions}. */
 const FLAG_MASK = 1023;
@@ -68,15 +53,15 @@ export function parseStringOptions(argv: readonly Arg[], forSet: boolean): numbe
     const opt = argv[j];
     const hasNext = j < argv.length - 1;
     let bit = 0;
-    if (forSet && keyword(opt, 'NX') && (flags & XX) === 0) flags |= NX;
-    else if (forSet && keyword(opt, 'XX') && (flags & NX) === 0) flags |= XX;
-    else if (forSet && keyword(opt, 'GET')) flags |= GET;
-    else if (forSet && keyword(opt, 'KEEPTTL') && (flags & (PERSIST | ANY_EXPIRE)) === 0) flags |= KEEPTTL;
-    else if (!forSet && keyword(opt, 'PERSIST') && (flags & (KEEPTTL | ANY_EXPIRE)) === 0) flags |= PERSIST;
-    else if (keyword(opt, 'EX')) bit = EX;
-    else if (keyword(opt, 'PX')) bit = PX;
-    else if (keyword(opt, 'EXAT')) bit = EXAT;
-    else if (keyword(opt, 'PXAT')) bit = PXAT;
+    if (forSet && isOption(opt, 'NX') && (flags & XX) === 0) flags |= NX;
+    else if (forSet && isOption(opt, 'XX') && (flags & NX) === 0) flags |= XX;
+    else if (forSet && isOption(opt, 'GET')) flags |= GET;
+    else if (forSet && isOption(opt, 'KEEPTTL') && (flags & (PERSIST | ANY_EXPIRE)) === 0) flags |= KEEPTTL;
+    else if (!forSet && isOption(opt, 'PERSIST') && (flags & (KEEPTTL | ANY_EXPIRE)) === 0) flags |= PERSIST;
+    else if (isOption(opt, 'EX')) bit = EX;
+    else if (isOption(opt, 'PX')) bit = PX;
+    else if (isOption(opt, 'EXAT')) bit = EXAT;
+    else if (isOption(opt, 'PXAT')) bit = PXAT;
     else syntaxError();
     if (bit !== 0) {
       if (!hasNext || (flags & (KEEPTTL | PERSIST | (ANY_EXPIRE & ~bit))) !== 0) syntaxError();
@@ -150,10 +135,10 @@ const lcs: Handler = (s, argv) => {
   let minMatchLen = 0;
   for (let j = 3; j < argv.length; j++) {
     const opt = argv[j];
-    if (keyword(opt, 'IDX')) idx = true;
-    else if (keyword(opt, 'LEN')) len = true;
-    else if (keyword(opt, 'WITHMATCHLEN')) withMatchLen = true;
-    else if (keyword(opt, 'MINMATCHLEN') && j < argv.length - 1) {
+    if (isOption(opt, 'IDX')) idx = true;
+    else if (isOption(opt, 'LEN')) len = true;
+    else if (isOption(opt, 'WITHMATCHLEN')) withMatchLen = true;
+    else if (isOption(opt, 'MINMATCHLEN') && j < argv.length - 1) {
       minMatchLen = Math.max(0, parseInteger(argv[++j]));
     } else syntaxError();
   }

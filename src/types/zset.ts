@@ -34,6 +34,7 @@ import { Err, ReplyError, syntaxError, wrongType } from '../errors.js';
 import { keyToValue, type RedisValue, toKey } from '../util/bytes.js';
 import { formatDouble } from '../util/numbers.js';
 import type { ScanOptions } from './keyspace.js';
+import { RedisSet } from './set.js';
 import {
   isBinaryMember,
   type LexRange,
@@ -733,6 +734,215 @@ export function zrandmember(db: Database, key: string): RedisValue | null {
 export function zrandmemberCount(db: Database, key: string, count: number): ZRange {
   const zs = readZSet(db, key);
   return zs === undefined ? emptyRange() : zs.randomMembers(count);
+}
+
+/**
+ * ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] (and BZMPOP once a key is
+ * ready): pops up to `count` members from the first key that exists, which must
+ * be a sorted set (WRONGTYPE otherwise, even if a later key is one). Returns
+ * that key with the popped members, or null when no key exists.
+ */
+export function zmpop(
+  db: Database,
+  keys: readonly string[],
+  max: boolean,
+  count: number,
+): { key: string; popped: ZRange } | null {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (writeZSet(db, key) !== undefined) return { key, popped: zpop(db, key, max, count) };
+  }
+  return null;
+}
+
+/**
+ * ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]: stores
+ * the members and scores a range op returned at `dst` (replacing any value, TTL
+ * cleared), or deletes `dst` when the range is empty; returns the count. The set
+ * is built as Redis 7.0 builds it: a listpack filled member by member (and so
+ * converted past the thresholds), except that a rank range longer than
+ * zset-max-listpack-entries starts as a skiplist (pass `rankLength`).
+ */
+export function zrangeStore(db: Database, dst: string, range: ZRange, rankLength = -1): number {
+  const zs = new ZSet(rankLength <= zsetLimits.maxListpackEntries);
+  const { members, scores } = range;
+  for (let i = 0; i < members.length; i++) zs.add(scores[i], memberKey(members[i]), 0);
+  return storeResult(db, dst, zs, 'zrangestore');
+}
+
+// ---------------------------------------------------------------------------
+// ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD (Redis's
+// zunionInterDiffGenericCommand). Inputs may be sets: every member scores 1.
+
+/** An input of ZUNION & co.: a sorted set, a set, or absent (an empty set). */
+export type ZSetOpSource = ZSet | RedisSet | undefined;
+
+/** How ZUNION / ZINTER combine the scores of a member found in several inputs. */
+export type ZAggregate = 'sum' | 'min' | 'max';
+
+/**
+ * Looks up the inputs of ZUNION & co. in order (reads: hits and misses count);
+ * throws WRONGTYPE at the first key holding neither a sorted set nor a set.
+ */
+export function zsetOpSources(db: Database, keys: readonly string[]): ZSetOpSource[] {
+  const out = new Array<ZSetOpSource>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const v = db.read(keys[i]);
+    if (v !== undefined && !(v instanceof ZSet) && !(v instanceof RedisSet)) wrongType();
+    out[i] = v;
+  }
+  return out;
+}
+
+function sourceSize(src: ZSetOpSource): number {
+  return src === undefined ? 0 : src.size;
+}
+
+/** The score of a member in an input (1 in a set), or undefined. */
+function sourceScore(src: ZSet | RedisSet, ele: string): number | undefined {
+  if (src instanceof ZSet) return src.dict.get(ele)?.score;
+  return src.index.has(ele) ? 1 : undefined;
+}
+
+/** Calls `fn` for each member of an input with its score. */
+function eachMember(src: ZSet | RedisSet, fn: (ele: string, score: number) => void): void {
+  if (src instanceof ZSet) src.forEach(fn);
+  else for (const ele of src.index.keys()) fn(ele, 1);
+}
+
+/** Redis's zunionInterAggregate: a SUM that gives NaN (inf + -inf) is 0. */
+function aggregate(target: number, value: number, how: ZAggregate): number {
+  if (how === 'sum') {
+    const r = target + value;
+    return Number.isNaN(r) ? 0 : r;
+  }
+  if (how === 'min') return value < target ? value : target;
+  return value > target ? value : target;
+}
+
+/** Input indexes from the smallest input to the largest (a stable sort, as glibc's qsort). */
+function bySize(sources: readonly ZSetOpSource[]): number[] {
+  const order = sources.map((_, i) => i);
+  return order.sort((a, b) => sourceSize(sources[a]) - sourceSize(sources[b]));
+}
+
+/** A weighted input score; NaN (0 × inf) counts as 0. */
+function weighted(score: number, weight: number): number {
+  const v = weight * score;
+  return Number.isNaN(v) ? 0 : v;
+}
+
+/**
+ * ZUNION: every member of any input, its score the aggregate of its weighted
+ * scores (`weights[i]` for `sources[i]`, default 1). Inputs are combined from the
+ * smallest to the largest, as Redis does (it decides the rounding of sums).
+ * The result is a new skiplist-encoded set.
+ */
+export function zsetUnion(sources: readonly ZSetOpSource[], weights?: readonly number[], how: ZAggregate = 'sum'): ZSet {
+  const acc = new Map<string, number>();
+  for (const i of bySize(sources)) {
+    const src = sources[i];
+    if (src === undefined || src.size === 0) continue;
+    const weight = weights === undefined ? 1 : weights[i];
+    eachMember(src, (ele, score) => {
+      const value = weighted(score, weight);
+      const cur = acc.get(ele);
+      acc.set(ele, cur === undefined ? value : aggregate(cur, value, how));
+    });
+  }
+  const out = new ZSet(false);
+  for (const [ele, score] of acc) out.add(score, ele, 0);
+  return out;
+}
+
+/**
+ * ZINTER: the members found in every input, scored as {@link zsetUnion}
+ * (aggregated from the smallest input on). A new skiplist-encoded set.
+ */
+export function zsetInter(sources: readonly ZSetOpSource[], weights?: readonly number[], how: ZAggregate = 'sum'): ZSet {
+  const out = new ZSet(false);
+  const order = bySize(sources);
+  const first = sources[order[0]];
+  if (first === undefined || first.size === 0) return out;
+  const w0 = weights === undefined ? 1 : weights[order[0]];
+  eachMember(first, (ele, s0) => {
+    let score = weighted(s0, w0);
+    for (let j = 1; j < order.length; j++) {
+      const value = sourceScore(sources[order[j]] as ZSet | RedisSet, ele);
+      if (value === undefined) return;
+      score = aggregate(score, value * (weights === undefined ? 1 : weights[order[j]]), how);
+    }
+    out.add(score, ele, 0);
+  });
+  return out;
+}
+
+/** ZINTERCARD: the size of the intersection, counting no further than `limit` (0: no limit). */
+export function zsetInterCard(sources: readonly ZSetOpSource[], limit = 0): number {
+  const order = bySize(sources);
+  const first = sources[order[0]];
+  if (first === undefined || first.size === 0) return 0;
+  let count = 0;
+  const inAll = (ele: string): boolean => {
+    for (let j = 1; j < order.length; j++) {
+      if (sourceScore(sources[order[j]] as ZSet | RedisSet, ele) === undefined) return false;
+    }
+    return true;
+  };
+  if (first instanceof ZSet) {
+    for (let n = first.zsl.tail; n !== null; n = n.backward) {
+      if (inAll(n.ele) && ++count === limit) break;
+    }
+  } else {
+    for (const ele of first.index.keys()) if (inAll(ele) && ++count === limit) break;
+  }
+  return count;
+}
+
+/**
+ * ZDIFF: the members of the first input found in no other, with their scores
+ * there (no weights). A new skiplist-encoded set.
+ */
+export function zsetDiff(sources: readonly ZSetOpSource[]): ZSet {
+  const out = new ZSet(false);
+  const first = sources[0];
+  if (first === undefined || first.size === 0) return out;
+  for (let j = 1; j < sources.length; j++) if (sources[j] === first) return out;
+  eachMember(first, (ele, score) => {
+    for (let j = 1; j < sources.length; j++) {
+      const src = sources[j];
+      if (src !== undefined && sourceScore(src, ele) !== undefined) return;
+    }
+    out.add(score, ele, 0);
+  });
+  return out;
+}
+
+/**
+ * ZUNIONSTORE / ZINTERSTORE / ZDIFFSTORE: stores a result of {@link zsetUnion} &
+ * co. at `dst` (back to a listpack when small enough, as Redis converts it), or
+ * deletes `dst` when the result is empty; returns the result's size. `event` is
+ * the command's keyspace event (`zunionstore`, ...).
+ */
+export function zsetStore(db: Database, dst: string, result: ZSet, event: string): number {
+  if (result.size !== 0) result.convertToListpackIfNeeded();
+  return storeResult(db, dst, result, event);
+}
+
+/** Stores a built set at `dst` as Redis's setKey (`new` when absent, then `event`), or deletes `dst` when empty. */
+function storeResult(db: Database, dst: string, zs: ZSet, event: string): number {
+  const engine = db.engine;
+  if (zs.size === 0) {
+    if (db.delete(dst) && engine.notifyFlags !== 0) engine.notify(Notify.generic, 'del', dst, db.index);
+    return 0;
+  }
+  const existed = db.write(dst) !== undefined;
+  db.set(dst, zs);
+  if (engine.notifyFlags !== 0) {
+    if (!existed) engine.notify(Notify.newKey, 'new', dst, db.index);
+    engine.notify(Notify.zset, event, dst, db.index);
+  }
+  return zs.size;
 }
 
 /** A score as a listpack stores it (Redis's `double2ll`: integral within ±2^62 as an integer). */
