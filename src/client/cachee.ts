@@ -8,21 +8,33 @@
  * table is a method too, installed from the table and run through dispatch, so
  * behaviour lives once (in the ops) either way.
  */
+import { createHash } from 'node:crypto';
 import { dispatch } from '../commands/dispatch.js';
 import { COMMAND_TABLE } from '../commands/registry.js';
 import { Session } from '../commands/session.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { ReplyError } from '../errors.js';
+import { BlockedReply, type Reply } from '../protocol/reply.js';
+import { setNotifyKeyspaceEvents } from '../pubsub/keyspace-events.js';
+import { LocalSubscriptions } from '../pubsub/local.js';
+import type { MessageHandler, PatternMessageHandler } from '../pubsub/subscribers.js';
 import { CacheeServer, type CacheeServerOptions } from '../server/server.js';
 import { hashGet, hashGetAll, hashSetOne } from '../types/hash.js';
 import * as lists from '../types/list.js';
 import { setAddOne, setIsMember } from '../types/set.js';
 import { getString, incrBy, mgetStrings, setString } from '../types/string.js';
+import * as zsets from '../types/zset.js';
 import { type RedisValue, toKey } from '../util/bytes.js';
-import type { Int64 } from '../util/numbers.js';
+import { formatDouble, type Int64, tryParseDouble } from '../util/numbers.js';
 import { type CallArg, type CommandArg, toArgv } from './arguments.js';
-import type { CommandMethods } from './command-methods.js';
+import type {
+  BlockingMoveResult,
+  BlockingMpopResult,
+  BlockingPopResult,
+  CommandMethods,
+} from './command-methods.js';
 import { type IoredisValue, toIoredis } from './ioredis-shape.js';
+import { execResult, Multi, type MultiCommand, type MultiOptions, type MultiResult } from './multi.js';
 
 /** Options for {@link Cachee}. */
 export interface CacheeOptions extends EngineOptions {
@@ -30,6 +42,12 @@ export interface CacheeOptions extends EngineOptions {
   engine?: Engine;
   /** The database to select at start. Default 0. */
   db?: number;
+  /**
+   * `notify-keyspace-events` for the engine, as class letters (`'KEA'`, `'Kx'`, ...): keyspace
+   * notifications then reach `subscribe('__keyevent@0__:expired', ...)` and RESP subscribers.
+   * Default: the engine's setting (off for a new engine).
+   */
+  notifyKeyspaceEvents?: string;
 }
 
 /** A key as the API accepts it. */
@@ -49,6 +67,16 @@ function intOut(v: Int64): number {
 }
 
 /**
+ * A ZADD score or ZINCRBY increment as Redis would parse what ioredis sends for
+ * it, or undefined to leave the argument to dispatch (NaN, a keyword, ...).
+ * A number goes out as its String(), which prints -0 as "0".
+ */
+function scoreOf(a: CallArg): number | undefined {
+  if (typeof a === 'number') return Number.isNaN(a) ? undefined : a + 0;
+  return typeof a === 'string' ? tryParseDouble(a) : undefined;
+}
+
+/**
  * An in-process Redis: `new Cachee()` then `cache.set('k', 'v')`, `cache.get('k')`.
  * Every method is synchronous; errors are thrown as {@link ReplyError} with Redis's text.
  * Every command in the table is a method named as ioredis names it (`cache.getex(...)`,
@@ -64,6 +92,9 @@ export class Cachee {
     this.engine = options.engine ?? new Engine(options);
     this.session = new Session(this.engine, { requirepass: null }, 'local');
     if (options.db !== undefined) this.call('select', options.db);
+    if (options.notifyKeyspaceEvents !== undefined) {
+      setNotifyKeyspaceEvents(this.engine, options.notifyKeyspaceEvents);
+    }
   }
 
   /** Runs any command by name, as ioredis's `call`: `cache.call('set', 'k', 'v', 'EX', 10)`. */
@@ -146,7 +177,11 @@ export class Cachee {
   /** LPUSH key element [element ...] */
   lpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number {
     if (elements.length === 1 && !Array.isArray(elements[0])) {
-      return lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), true);
+      const length = lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), true);
+      // Blocked pops waiting for this key are served now the push is done (dispatch does it for the rest).
+      const blocking = this.engine.blocking;
+      if (blocking.hasReady) blocking.serveReady();
+      return length;
     }
     return this.call('lpush', key, ...elements) as number;
   }
@@ -154,7 +189,11 @@ export class Cachee {
   /** RPUSH key element [element ...] */
   rpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number {
     if (elements.length === 1 && !Array.isArray(elements[0])) {
-      return lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), false);
+      const length = lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), false);
+      // Blocked pops waiting for this key are served now the push is done (dispatch does it for the rest).
+      const blocking = this.engine.blocking;
+      if (blocking.hasReady) blocking.serveReady();
+      return length;
     }
     return this.call('rpush', key, ...elements) as number;
   }
@@ -208,6 +247,227 @@ export class Cachee {
   /** SISMEMBER key member */
   sismember(key: KeyArg, member: CommandArg): number {
     return setIsMember(this.session.db, keyOf(key), valueOf(member)) ? 1 : 0;
+  }
+
+  /** ZADD key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...] */
+  zadd(key: KeyArg, ...args: CallArg[]): number | string | null {
+    if (args.length === 2) {
+      const score = scoreOf(args[0]);
+      const member = args[1];
+      if (
+        score !== undefined &&
+        (typeof member === 'string' || Buffer.isBuffer(member) || typeof member === 'number')
+      ) {
+        return zsets.zaddOne(this.session.db, keyOf(key), score, valueOf(member));
+      }
+    }
+    return this.call('zadd', key, ...args) as number | string | null;
+  }
+
+  /** ZSCORE key member — the score as ioredis returns it: a string, or null. */
+  zscore(key: KeyArg, member: CommandArg): string | null {
+    const v = zsets.zscore(this.session.db, keyOf(key), valueOf(member));
+    return v === null ? null : formatDouble(v);
+  }
+
+  /** ZRANK key member */
+  zrank(key: KeyArg, member: CommandArg): number | null {
+    return zsets.zrank(this.session.db, keyOf(key), valueOf(member));
+  }
+
+  /** ZINCRBY key increment member — the new score as a string. */
+  zincrby(key: KeyArg, increment: number | string, member: CommandArg): string {
+    const by = scoreOf(increment);
+    if (by === undefined) return this.call('zincrby', key, increment, member) as string;
+    return formatDouble(zsets.zincrby(this.session.db, keyOf(key), by, valueOf(member)));
+  }
+
+  // --- Pub/Sub: in-process handlers -----------------------------------------------------
+  //
+  // Handlers run in a microtask after the command that published (never inside it, so a
+  // handler may call the engine freely), in publish order. A handler that throws harms no
+  // one: its error is published on the `cachee:pubsub` diagnostics channel. Each call is
+  // one subscriber: PUBLISH counts it among its receivers, PUBSUB NUMSUB among subscribers.
+
+  private localSubs: LocalSubscriptions | undefined;
+
+  private subscriptions(): LocalSubscriptions {
+    this.localSubs ??= new LocalSubscriptions(this.engine);
+    return this.localSubs;
+  }
+
+  /**
+   * SUBSCRIBE channel, in process: `handler(message, channel)` runs for every message
+   * published to `channel` (by PUBLISH from any client, or a keyspace notification).
+   * Returns the function that unsubscribes this handler.
+   */
+  subscribe(channel: KeyArg, handler: MessageHandler): () => void {
+    return this.subscriptions().add('channel', channel, handler as PatternMessageHandler);
+  }
+
+  /**
+   * PSUBSCRIBE pattern, in process: `handler(message, channel, pattern)` runs for every
+   * message published to a channel matching the glob `pattern` (`'news.*'`).
+   * Returns the function that unsubscribes this handler.
+   */
+  psubscribe(pattern: KeyArg, handler: PatternMessageHandler): () => void {
+    return this.subscriptions().add('pattern', pattern, handler);
+  }
+
+  /**
+   * SSUBSCRIBE shardchannel, in process: `handler(message, channel)` runs for every
+   * SPUBLISH to the shard channel. Returns the function that unsubscribes this handler.
+   */
+  ssubscribe(channel: KeyArg, handler: MessageHandler): () => void {
+    return this.subscriptions().add('shard', channel, handler as PatternMessageHandler);
+  }
+
+  /**
+   * UNSUBSCRIBE [channel ...] for this handle's handlers (all channels when none given).
+   * Returns how many channel and pattern subscriptions the handle still has.
+   */
+  unsubscribe(...channels: KeyArg[]): number {
+    return this.localSubs ? this.localSubs.remove('channel', channels) : 0;
+  }
+
+  /** PUNSUBSCRIBE [pattern ...] for this handle's handlers; returns channels plus patterns left. */
+  punsubscribe(...patterns: KeyArg[]): number {
+    return this.localSubs ? this.localSubs.remove('pattern', patterns) : 0;
+  }
+
+  /** SUNSUBSCRIBE [shardchannel ...] for this handle's handlers; returns shard channels left. */
+  sunsubscribe(...channels: KeyArg[]): number {
+    return this.localSubs ? this.localSubs.remove('shard', channels) : 0;
+  }
+
+  // --- transactions (client/multi.ts) ----------------------------------------------------
+
+  /**
+   * MULTI, as ioredis's `multi()`: `cache.multi().set('a', '1').incr('a').exec()` returns
+   * `[[null, 'OK'], [null, 2]]`; commands may also be given as `[['set', 'a', '1'], ...]`.
+   * With `{ pipeline: false }` it sends MULTI itself (replying 'OK'): commands sent with
+   * `call` then reply 'QUEUED' until {@link Cachee.exec}. Use `cache.watch(key)` first for
+   * optimistic locking: exec() then returns null when a watched key was modified.
+   */
+  multi(options: { pipeline: false }): 'OK';
+  multi(commands?: readonly MultiCommand[] | MultiOptions, options?: MultiOptions): Multi;
+  multi(commands?: readonly MultiCommand[] | MultiOptions, options?: MultiOptions): Multi | 'OK' {
+    if (options === undefined && !Array.isArray(commands)) options = commands as MultiOptions | undefined;
+    if (options?.pipeline === false) return this.call('multi') as 'OK';
+    const multi = new Multi(this.session);
+    if (Array.isArray(commands)) multi.addBatch(commands);
+    return multi;
+  }
+
+  /**
+   * EXEC for a transaction opened with `multi({ pipeline: false })`, shaped as ioredis's
+   * `exec()`: `[[null, value] | [error], ...]`, or null when a WATCHed key was modified.
+   * Throws EXECABORT (and `ERR EXEC without MULTI`).
+   */
+  exec(): MultiResult {
+    return execResult(dispatch(this.session, ['exec']));
+  }
+
+  // --- blocking commands: Promises (commands/blocking.ts) -------------------------------
+  //
+  // The one async corner of this API: the reply may only exist later. With data there,
+  // the command runs during the call and the Promise is already resolved. Otherwise it
+  // resolves when another caller (this API, a RESP client, a script) makes a key ready,
+  // right after that command completes, first come first served; or with null at the
+  // timeout (seconds, fractions allowed, 0 = forever). A pending timeout keeps the process
+  // alive as any timer does; timeout 0 arms none. Errors reject with a ReplyError.
+  // `call('blpop', ...)` stays synchronous and answers at once, as inside MULTI.
+
+  /** BLPOP key [key ...] timeout — `[key, element]` from the first non-empty list, or null at the timeout. */
+  blpop(...args: CallArg[]): Promise<BlockingPopResult> {
+    return this.blockingCall('blpop', args) as Promise<BlockingPopResult>;
+  }
+
+  /** BRPOP key [key ...] timeout — `[key, element]` from the tail of the first non-empty list, or null. */
+  brpop(...args: CallArg[]): Promise<BlockingPopResult> {
+    return this.blockingCall('brpop', args) as Promise<BlockingPopResult>;
+  }
+
+  /** BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout — the element moved, or null at the timeout. */
+  blmove(...args: CallArg[]): Promise<BlockingMoveResult> {
+    return this.blockingCall('blmove', args) as Promise<BlockingMoveResult>;
+  }
+
+  /** BRPOPLPUSH source destination timeout — the element moved, or null at the timeout. */
+  brpoplpush(...args: CallArg[]): Promise<BlockingMoveResult> {
+    return this.blockingCall('brpoplpush', args) as Promise<BlockingMoveResult>;
+  }
+
+  /** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] — `[key, elements]`, or null. */
+  blmpop(...args: CallArg[]): Promise<BlockingMpopResult> {
+    return this.blockingCall('blmpop', args) as Promise<BlockingMpopResult>;
+  }
+
+  /**
+   * Runs a blocking command for a Promise: the handle's session may block for this one
+   * call (the sync `call()` path answers at once instead, as Redis does inside MULTI).
+   */
+  protected blockingCall(command: string, args: readonly CallArg[]): Promise<IoredisValue> {
+    const session = this.session;
+    const denyBlocking = session.denyBlocking;
+    session.denyBlocking = false;
+    let reply: Reply;
+    try {
+      reply = dispatch(session, toArgv(command, args));
+    } finally {
+      session.denyBlocking = denyBlocking;
+    }
+    if (reply instanceof BlockedReply) {
+      const pending = reply.pending;
+      return new Promise((resolve, reject) => {
+        pending.onReply((r) => (r instanceof ReplyError ? reject(r) : resolve(toIoredis(r))));
+      });
+    }
+    return reply instanceof ReplyError ? Promise.reject(reply) : Promise.resolve(toIoredis(reply));
+  }
+
+  // --- scripting: synchronous, the Lua state is created on the first script ---------------
+
+  /** EVAL script numkeys [key ...] [arg ...] — `cache.eval("return redis.call('get', KEYS[1])", 1, 'k')`. */
+  eval(script: string | Buffer, numkeys: number | string, ...keysAndArgs: CallArg[]): IoredisValue {
+    return this.call('eval', script, numkeys, ...keysAndArgs);
+  }
+
+  /** EVALSHA sha1 numkeys [key ...] [arg ...] */
+  evalsha(sha1: string, numkeys: number | string, ...keysAndArgs: CallArg[]): IoredisValue {
+    return this.call('evalsha', sha1, numkeys, ...keysAndArgs);
+  }
+
+  /** SCRIPT LOAD script — caches a script and returns the SHA1 to pass to {@link Cachee.evalsha}. */
+  scriptLoad(script: string | Buffer): string {
+    return this.call('script', 'load', script) as string;
+  }
+
+  /** FCALL function numkeys [key ...] [arg ...] — calls a function loaded with FUNCTION LOAD. */
+  fcall(fn: string, numkeys: number | string, ...keysAndArgs: CallArg[]): IoredisValue {
+    return this.call('fcall', fn, numkeys, ...keysAndArgs);
+  }
+
+  /**
+   * Adds a method running a Lua script, as ioredis's defineCommand: EVALSHA, falling back
+   * to EVAL when the script is not cached. Without `numberOfKeys` the first argument of
+   * each call is the number of keys. `readOnly` uses EVALSHA_RO / EVAL_RO.
+   */
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number; readOnly?: boolean }): void {
+    const { lua, numberOfKeys, readOnly = false } = definition;
+    const sha = createHash('sha1').update(lua).digest('hex');
+    const evalsha = readOnly ? 'evalsha_ro' : 'evalsha';
+    const evalName = readOnly ? 'eval_ro' : 'eval';
+    const run = (...args: CallArg[]): IoredisValue => {
+      const rest: CallArg[] = numberOfKeys === undefined ? args : [numberOfKeys, ...args];
+      try {
+        return this.call(evalsha, sha, ...rest);
+      } catch (e) {
+        if (!(e instanceof ReplyError) || !e.message.startsWith('NOSCRIPT')) throw e;
+        return this.call(evalName, lua, ...rest);
+      }
+    };
+    Object.defineProperty(this, name, { value: run, writable: true, configurable: true });
   }
 }
 

@@ -11,6 +11,13 @@ export type Method<R = IoredisValue> = (...args: CallArg[]) => R;
 
 type Bulk = string | Buffer | null;
 
+/** What the Promise of `blpop` / `brpop` resolves to: `[key, element]`, or null at the timeout. */
+export type BlockingPopResult = [key: string | Buffer, element: string | Buffer] | null;
+/** What the Promise of `blmove` / `brpoplpush` resolves to: the element moved, or null at the timeout. */
+export type BlockingMoveResult = string | Buffer | null;
+/** What the Promise of `blmpop` resolves to: `[key, elements]`, or null at the timeout. */
+export type BlockingMpopResult = [key: string | Buffer, elements: (string | Buffer)[]] | null;
+
 /** Methods whose names are the lower-case command names, as in ioredis. */
 export interface CommandMethods {
   // strings
@@ -109,6 +116,46 @@ export interface CommandMethods {
   sscan: Method<[string, (string | Buffer)[]]>;
   sunion: Method<(string | Buffer)[]>;
   sunionstore: Method<number>;
+  // sorted sets (zadd, zscore, zrank, zincrby are fast paths on Cachee itself)
+  bzmpop: Method<[string | Buffer, [string | Buffer, string][]] | null>;
+  bzpopmax: Method<[string | Buffer, string | Buffer, string] | null>;
+  bzpopmin: Method<[string | Buffer, string | Buffer, string] | null>;
+  zcard: Method<number>;
+  zcount: Method<number>;
+  zdiff: Method<(string | Buffer)[]>;
+  zdiffstore: Method<number>;
+  zinter: Method<(string | Buffer)[]>;
+  zintercard: Method<number>;
+  zinterstore: Method<number>;
+  zlexcount: Method<number>;
+  zmpop: Method<[string | Buffer, [string | Buffer, string][]] | null>;
+  zmscore: Method<(string | null)[]>;
+  zpopmax: Method<(string | Buffer)[]>;
+  zpopmin: Method<(string | Buffer)[]>;
+  zrandmember: Method<Bulk | (string | Buffer)[]>;
+  zrange: Method<(string | Buffer)[]>;
+  zrangebylex: Method<(string | Buffer)[]>;
+  zrangebyscore: Method<(string | Buffer)[]>;
+  zrangestore: Method<number>;
+  zrem: Method<number>;
+  zremrangebylex: Method<number>;
+  zremrangebyrank: Method<number>;
+  zremrangebyscore: Method<number>;
+  zrevrange: Method<(string | Buffer)[]>;
+  zrevrangebylex: Method<(string | Buffer)[]>;
+  zrevrangebyscore: Method<(string | Buffer)[]>;
+  zrevrank: Method<number | null>;
+  zscan: Method<[string, (string | Buffer)[]]>;
+  zunion: Method<(string | Buffer)[]>;
+  zunionstore: Method<number>;
+  // pub/sub (subscribe, psubscribe, ssubscribe and the unsubscribes are handler methods on Cachee itself)
+  publish: Method<number>;
+  spublish: Method<number>;
+  pubsub: Method;
+  // transactions (multi() and exec() are Cachee's own, see client/multi.ts)
+  discard: Method<'OK'>;
+  unwatch: Method<'OK'>;
+  watch: Method<'OK'>;
   // connection and server
   auth: Method<'OK'>;
   client: Method;

@@ -8,9 +8,13 @@ import { Err, ReplyError } from '../errors.js';
 import { MapReply, NO_REPLY, OK, PONG, type Reply, StatusReply, VerbatimReply } from '../protocol/reply.js';
 import { type Arg, argText, byteLength, isOption, sameBytes } from '../util/bytes.js';
 import { tryParseInt64 } from '../util/numbers.js';
+import { clearSubscriptions } from './pubsub.js';
 import { REDIS_VERSION } from './server.js';
 import { ReplyMode, type Session } from './session.js';
+import { discardTransaction } from './transactions.js';
 import type { CommandDef } from './types.js';
+
+const RESET = new StatusReply('RESET');
 
 const INT_MAX = 2147483647;
 const INT_MIN = -2147483648;
@@ -60,9 +64,9 @@ function findClient(s: Session, id: number): Session | undefined {
 /** getClientTypeByName: the CLIENT LIST / KILL TYPE names. */
 const CLIENT_TYPES = new Set(['normal', 'slave', 'replica', 'pubsub', 'master']);
 
-/** getClientType: Cachee has no replicas or masters. */
-function clientType(_s: Session): string {
-  return 'normal';
+/** getClientType: Cachee has no replicas or masters; a client in Pub/Sub mode is `pubsub`. */
+function clientType(s: Session): string {
+  return s.subscribed ? 'pubsub' : 'normal';
 }
 
 function parseClientType(arg: Arg): string {
@@ -74,6 +78,10 @@ function parseClientType(arg: Arg): string {
 /** The `flags=` field, in catClientInfoString's order. */
 function clientFlags(c: Session): string {
   let f = '';
+  if (c.subscribed) f += 'P';
+  if (c.multi !== null) f += 'x';
+  if (c.engine.blocking.isBlocked(c)) f += 'b';
+  if (c.dirtyCas) f += 'd';
   if (c.closeAfterReply) f += 'c';
   if (c.noEvict) f += 'e';
   return f === '' ? 'N' : f;
@@ -89,12 +97,16 @@ export function clientInfoString(c: Session, argv?: readonly Arg[]): string {
   let argvMem = 0;
   if (argv) for (const a of argv) argvMem += byteLength(a);
   const totMem = conn.qbuf + conn.qbufFree + argvMem + conn.rbs + conn.omem;
+  const sub = c.subscriber;
   return (
     `id=${c.id} addr=${conn.addr} laddr=${conn.laddr} fd=${conn.fd} name=${c.name ?? ''}` +
     ` age=${Math.max(0, Math.floor((now - c.createdAt) / 1000))}` +
     ` idle=${Math.max(0, Math.floor((now - c.lastInteraction) / 1000))}` +
-    ` flags=${clientFlags(c)} db=${c.dbIndex} sub=0 psub=0 ssub=0 multi=-1` +
-    ` qbuf=${conn.qbuf} qbuf-free=${conn.qbufFree} argv-mem=${argvMem} multi-mem=0` +
+    ` flags=${clientFlags(c)} db=${c.dbIndex} sub=${sub ? sub.channels.size : 0}` +
+    ` psub=${sub ? sub.patterns.size : 0} ssub=${sub ? sub.shardChannels.size : 0}` +
+    ` multi=${c.multi === null ? -1 : c.multi.commands.length}` +
+    ` qbuf=${conn.qbuf} qbuf-free=${conn.qbufFree} argv-mem=${argvMem}` +
+    ` multi-mem=${c.multi === null ? 0 : c.multi.argvMem}` +
     ` rbs=${conn.rbs} rbp=${conn.rbp} obl=0 oll=${conn.oll} omem=${conn.omem} tot-mem=${totMem}` +
     ` events=${conn.events} cmd=${c.lastCommand === '' ? 'NULL' : c.lastCommand} user=default redir=-1 resp=${c.protocol}`
   );
@@ -204,10 +216,16 @@ const CLIENT_HELP = [
   '    Return information about client connections. Options:',
   '    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)',
   '      Return clients of specified type.',
+  'UNPAUSE',
+  '    Stop the current client pause, resuming traffic.',
+  'PAUSE <timeout> [WRITE|ALL]',
+  '    Suspend all, or just write, clients for <timeout> milliseconds.',
   'REPLY (ON|OFF|SKIP)',
   '    Control the replies sent to the current connection.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
   'HELP',
@@ -219,13 +237,35 @@ export function helpReply(lines: readonly string[]): Reply {
   return lines.map((l) => new StatusReply(l));
 }
 
+/** addReplySubcommandSyntaxError: `unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP.` */
+export function subcommandSyntaxError(argv: readonly Arg[]): ReplyError {
+  return new ReplyError(oneLine(Err.subcommandSyntax(argText(argv[1]).slice(0, 128), argText(argv[0]).toUpperCase())));
+}
+
+/**
+ * Ends another client's blocking command (CLIENT UNBLOCK): as if it timed out, or
+ * with the UNBLOCKED error. False when the client is not blocked.
+ */
+function unblockClient(target: Session, withError: boolean): boolean {
+  const blocking = target.engine.blocking;
+  const waiters = blocking.waitersOf(target);
+  if (waiters.length === 0) return false;
+  for (const w of waiters.slice()) {
+    if (withError) blocking.unblock(w, new ReplyError(Err.unblocked));
+    else blocking.unblock(w);
+  }
+  return true;
+}
+
 export const connectionCommands: CommandDef[] = [
   {
     name: 'ping',
     summary: 'Returns PONG, or the given message.',
     // PING [message]
-    handler: (_s, argv) => {
+    handler: (s, argv) => {
       if (argv.length > 2) throw new ReplyError(Err.wrongArity('ping'));
+      // A RESP2 client in Pub/Sub mode gets a frame shaped like a message.
+      if (s.subscribed && s.protocol === 2) return ['pong', argv.length === 2 ? argv[1] : ''];
       return argv.length === 2 ? argv[1] : PONG;
     },
   },
@@ -392,6 +432,67 @@ export const connectionCommands: CommandDef[] = [
         return NO_REPLY;
       }
       throw new ReplyError(Err.syntax);
+    },
+  },
+  {
+    name: 'client|pause',
+    summary: 'Holds the commands of every client, or of those that write, for a number of milliseconds.',
+    // CLIENT PAUSE timeout [WRITE | ALL]
+    handler: (s, argv) => {
+      if (argv.length > 4) throw subcommandSyntaxError(argv);
+      let writesOnly = false;
+      if (argv.length === 4) {
+        if (isOption(argv[3], 'WRITE')) writesOnly = true;
+        else if (!isOption(argv[3], 'ALL')) throw new ReplyError(Err.pauseMode);
+      }
+      const ms = tryParseInt64(argv[2]);
+      if (ms === undefined) throw new ReplyError(Err.timeoutNotInteger);
+      if (ms < 0) throw new ReplyError(Err.timeoutNegative);
+      // In-process calls run synchronously and cannot be held: only a RESP server pauses.
+      s.server?.pause(s.engine.clock.now() + Number(ms), writesOnly);
+      return OK;
+    },
+  },
+  {
+    name: 'client|unpause',
+    summary: 'Ends a CLIENT PAUSE.',
+    // CLIENT UNPAUSE
+    handler: (s) => {
+      s.server?.unpause();
+      return OK;
+    },
+  },
+  {
+    name: 'client|unblock',
+    summary: 'Ends the blocking command of another client, as a timeout or with an error.',
+    // CLIENT UNBLOCK client-id [TIMEOUT | ERROR]
+    handler: (s, argv) => {
+      if (argv.length > 4) throw subcommandSyntaxError(argv);
+      let withError = false;
+      if (argv.length === 4) {
+        if (isOption(argv[3], 'ERROR')) withError = true;
+        else if (!isOption(argv[3], 'TIMEOUT')) throw new ReplyError(Err.unblockReason);
+      }
+      const id = tryParseInt64(argv[2]);
+      if (id === undefined) throw new ReplyError(Err.notInteger);
+      const target = typeof id === 'number' ? findClient(s, id) : undefined;
+      return target !== undefined && unblockClient(target, withError) ? 1 : 0;
+    },
+  },
+  {
+    name: 'reset',
+    summary: 'Resets the connection: database 0, RESP2, no name, no transaction or subscriptions, unauthenticated.',
+    // RESET
+    handler: (s) => {
+      discardTransaction(s);
+      clearSubscriptions(s);
+      s.select(0);
+      s.protocol = 2;
+      s.name = null;
+      s.replyMode = ReplyMode.On;
+      const settings = s.server ? s.server.settings : s.settings;
+      s.authenticated = settings.requirepass === null || s.kind === 'local';
+      return RESET;
     },
   },
   {

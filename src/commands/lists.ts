@@ -11,7 +11,7 @@ import { INT64_MIN, parseInt64, parseInteger, tryParseInt64 } from '../util/numb
 import type { CommandDef } from './types.js';
 
 /** LEFT → true, RIGHT → false, else `ERR syntax error` (Redis's getListPositionFromObjectOrReply). */
-function parseSide(arg: Arg): boolean {
+export function parseSide(arg: Arg): boolean {
   if (isOption(arg, 'LEFT')) return true;
   if (isOption(arg, 'RIGHT')) return false;
   return syntaxError();
@@ -25,7 +25,7 @@ function parseNonNegative(arg: Arg, message: string): number {
 }
 
 /** A `long` ≥ 1, else `message` (getRangeLongFromObjectOrReply with min 1). */
-function parsePositive(arg: Arg, message: string): number {
+export function parsePositive(arg: Arg, message: string): number {
   const v = tryParseInt64(arg);
   if (v === undefined || v < 1) throw new ReplyError(message);
   return typeof v === 'number' ? v : Number.MAX_SAFE_INTEGER;

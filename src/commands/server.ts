@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { VerbatimReply } from '../protocol/reply.js';
+import { peekPubSub } from '../pubsub/registry.js';
 import { argText } from '../util/bytes.js';
 import type { ServerView, Session } from './session.js';
 import type { CommandDef } from './types.js';
@@ -35,8 +36,8 @@ const LOCAL_RUN_ID = randomBytes(20).toString('hex');
 /** Peak heap seen by INFO for in-process sessions (a server samples its own). */
 let localPeakMemory = 0;
 
-/** Sections in Redis's output order; `default` is all of these. */
-const DEFAULT_SECTIONS = [
+/** Sections in Redis's output order. */
+const ALL_SECTIONS = [
   'server',
   'clients',
   'memory',
@@ -45,11 +46,15 @@ const DEFAULT_SECTIONS = [
   'replication',
   'cpu',
   'modules',
+  'commandstats',
   'errorstats',
+  'latencystats',
   'cluster',
   'keyspace',
 ] as const;
-type Section = (typeof DEFAULT_SECTIONS)[number];
+type Section = (typeof ALL_SECTIONS)[number];
+/** `default` (and no argument): all but commandstats and latencystats. */
+const DEFAULT_SECTIONS: readonly Section[] = ALL_SECTIONS.filter((s) => s !== 'commandstats' && s !== 'latencystats');
 
 /** Redis's bytesToHuman. */
 export function bytesToHuman(n: number): string {
@@ -72,9 +77,11 @@ export function infoSections(args: readonly string[]): Set<Section> {
   }
   for (const raw of args) {
     const a = raw.toLowerCase();
-    if (a === 'default' || a === 'all' || a === 'everything') {
+    if (a === 'default') {
       for (const s of DEFAULT_SECTIONS) want.add(s);
-    } else if ((DEFAULT_SECTIONS as readonly string[]).includes(a)) {
+    } else if (a === 'all' || a === 'everything') {
+      for (const s of ALL_SECTIONS) want.add(s);
+    } else if ((ALL_SECTIONS as readonly string[]).includes(a)) {
       want.add(a as Section);
     }
   }
@@ -94,6 +101,21 @@ function averageTtl(expires: Map<string, number>, now: number): number {
     if (n >= 1000) break;
   }
   return n === 0 ? 0 : Math.round(sum / n);
+}
+
+/** `%f` with trailing zeros trimmed (latency-tracking-info-percentiles labels). */
+function formatPercentile(p: number): string {
+  return p.toFixed(6).replace(/\.?0+$/, '');
+}
+
+/**
+ * The peak of `used_memory` seen so far (the server's sampler also raises it),
+ * raised to `used`: INFO's used_memory_peak and MEMORY STATS's peak.allocated.
+ */
+export function trackPeakMemory(s: Session, used: number): number {
+  const server = s.server;
+  if (server) return (server.stats.peakMemory = Math.max(server.stats.peakMemory, used));
+  return (localPeakMemory = Math.max(localPeakMemory, used));
 }
 
 function fixed(v: number, digits: number): string {
@@ -124,8 +146,8 @@ function sectionLines(section: Section, s: Session, server: ServerView | null): 
         ['server_time_usec', now * 1000],
         ['uptime_in_seconds', uptime],
         ['uptime_in_days', Math.floor(uptime / 86400)],
-        ['hz', server ? server.hz : 10],
-        ['configured_hz', server ? server.hz : 10],
+        ['hz', engine.hz],
+        ['configured_hz', engine.hz],
         ['lru_clock', engine.lruClock() & 0xffffff],
         ['executable', process.argv[1] ?? process.execPath],
         ['config_file', server ? server.configFile : ''],
@@ -148,20 +170,15 @@ function sectionLines(section: Section, s: Session, server: ServerView | null): 
         ['maxclients', server ? server.maxclients : 10000],
         ['client_recent_max_input_buffer', maxIn],
         ['client_recent_max_output_buffer', maxOut],
-        ['blocked_clients', 0],
+        ['blocked_clients', s.engine.blocking.blockedCount],
         ['tracking_clients', 0],
-        ['clients_in_timeout_table', 0],
+        ['clients_in_timeout_table', s.engine.blocking.timeoutCount],
       ];
     }
     case 'memory': {
       const mem = process.memoryUsage();
       const used = mem.heapUsed;
-      let peak: number;
-      if (server) {
-        peak = server.stats.peakMemory = Math.max(server.stats.peakMemory, used);
-      } else {
-        peak = localPeakMemory = Math.max(localPeakMemory, used);
-      }
+      const peak = trackPeakMemory(s, used);
       const total = os.totalmem();
       return [
         ['used_memory', used],
@@ -203,6 +220,7 @@ function sectionLines(section: Section, s: Session, server: ServerView | null): 
     case 'stats': {
       const st = server?.stats;
       const es = engine.stats;
+      const ps = peekPubSub(engine);
       return [
         ['total_connections_received', st ? st.connectionsReceived : 0],
         ['total_commands_processed', st ? st.commandsProcessed : 0],
@@ -219,11 +237,11 @@ function sectionLines(section: Section, s: Session, server: ServerView | null): 
         ['evicted_clients', 0],
         ['keyspace_hits', es.keyspaceHits],
         ['keyspace_misses', es.keyspaceMisses],
-        ['pubsub_channels', 0],
-        ['pubsub_patterns', 0],
-        ['pubsubshard_channels', 0],
+        ['pubsub_channels', ps ? ps.channels.size : 0],
+        ['pubsub_patterns', ps ? ps.patterns.size : 0],
+        ['pubsubshard_channels', ps ? ps.shardChannels.size : 0],
         ['total_forks', 0],
-        ['total_error_replies', st ? st.errorReplies : 0],
+        ['total_error_replies', engine.errorStats.total],
         ['total_reads_processed', st ? st.readsProcessed : 0],
         ['total_writes_processed', st ? st.writesProcessed : 0],
       ];
@@ -253,10 +271,33 @@ function sectionLines(section: Section, s: Session, server: ServerView | null): 
     }
     case 'modules':
       return [];
+    case 'commandstats': {
+      // Redis lists a command once it was called, rejected or failed.
+      const lines: Lines = [];
+      for (const [name, c] of engine.commandStats) {
+        if (c.calls === 0 && c.rejectedCalls === 0 && c.failedCalls === 0) continue;
+        const perCall = c.calls === 0 ? 0 : c.usec / c.calls;
+        lines.push([
+          `cmdstat_${name}`,
+          `calls=${c.calls},usec=${c.usec},usec_per_call=${fixed(perCall, 2)},rejected_calls=${c.rejectedCalls},failed_calls=${c.failedCalls}`,
+        ]);
+      }
+      return lines;
+    }
     case 'errorstats': {
-      if (!server) return [];
-      const codes = [...server.stats.errorCodes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const codes = [...engine.errorStats.codes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       return codes.map(([code, n]) => [`errorstat_${code}`, `count=${n}`]);
+    }
+    case 'latencystats': {
+      const lines: Lines = [];
+      const percentiles = engine.latencyTrackingPercentiles;
+      for (const [name, c] of engine.commandStats) {
+        const h = c.histogram;
+        if (h === null || h.total === 0) continue;
+        const parts = percentiles.map((p) => `p${formatPercentile(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`);
+        lines.push([`latency_percentiles_usec_${name}`, parts.join(',')]);
+      }
+      return lines;
     }
     case 'cluster':
       return [['cluster_enabled', 0]];
@@ -283,7 +324,9 @@ const HEADERS: Record<Section, string> = {
   replication: 'Replication',
   cpu: 'CPU',
   modules: 'Modules',
+  commandstats: 'Commandstats',
   errorstats: 'Errorstats',
+  latencystats: 'Latencystats',
   cluster: 'Cluster',
   keyspace: 'Keyspace',
 };
@@ -292,7 +335,7 @@ const HEADERS: Record<Section, string> = {
 export function infoString(s: Session, sections: ReadonlySet<Section>): string {
   let out = '';
   let n = 0;
-  for (const section of DEFAULT_SECTIONS) {
+  for (const section of ALL_SECTIONS) {
     if (!sections.has(section)) continue;
     if (n++ > 0) out += '\r\n';
     out += `# ${HEADERS[section]}\r\n`;

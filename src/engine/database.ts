@@ -13,10 +13,8 @@ import type { Engine } from './engine.js';
 import { Notify } from './notify.js';
 import type { StoredValue } from './value.js';
 
-/** Redis's LFU_INIT_VAL, lfu-log-factor and lfu-decay-time defaults. */
+/** Redis's LFU_INIT_VAL (`lfu-log-factor` and `lfu-decay-time` are engine settings). */
 const LFU_INIT_VAL = 5;
-const LFU_LOG_FACTOR = 10;
-const LFU_DECAY_TIME = 1;
 
 /** Redis's LFUGetTimeInMinutes: minutes, 16 bits. */
 function lfuMinutes(engine: Engine): number {
@@ -224,7 +222,7 @@ export class Database {
       let counter = this.lfuCounter(key);
       if (counter < 255) {
         const base = counter - LFU_INIT_VAL;
-        if (Math.random() < 1 / (Math.max(base, 0) * LFU_LOG_FACTOR + 1)) counter++;
+        if (Math.random() < 1 / (Math.max(base, 0) * engine.lfuLogFactor + 1)) counter++;
       }
       this.freq.set(key, lfuMinutes(engine) * 256 + counter);
     }
@@ -242,7 +240,8 @@ export class Database {
     const then = Math.floor(packed / 256);
     const now = lfuMinutes(this.engine);
     const elapsed = now >= then ? now - then : 65535 - then + now;
-    const periods = Math.floor(elapsed / LFU_DECAY_TIME);
+    const decay = this.engine.lfuDecayTime;
+    const periods = decay > 0 ? Math.floor(elapsed / decay) : 0;
     return periods > counter ? 0 : counter - periods;
   }
 }

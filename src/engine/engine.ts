@@ -3,9 +3,11 @@
  * that other subsystems hook (key modified for WATCH and blocked clients,
  * keyspace notifications). It knows nothing of commands or RESP.
  */
+import { BlockingRegistry } from './blocking.js';
 import { type Clock, systemClock } from './clock.js';
 import { Database } from './database.js';
 import { ActiveExpiry } from './expiry.js';
+import { type CommandStat, ErrorStats, LatencyMonitor, SlowLog } from './monitor.js';
 
 /** Options for {@link Engine}. */
 export interface EngineOptions {
@@ -22,6 +24,11 @@ export interface EngineOptions {
    * entry per key and a map write per read. Default false.
    */
   trackAccess?: boolean;
+  /**
+   * `enable-debug-command`: whether DEBUG may run: 'no' (default), 'yes', or 'local'
+   * (in-process callers and loopback connections only).
+   */
+  enableDebugCommand?: 'no' | 'yes' | 'local';
 }
 
 /** Counters INFO reports. */
@@ -32,6 +39,16 @@ export class EngineStats {
   evictedKeys = 0;
   expiredStalePerc = 0;
   expireCycleCpuMs = 0;
+
+  /** CONFIG RESETSTAT. */
+  reset(): void {
+    this.keyspaceHits = 0;
+    this.keyspaceMisses = 0;
+    this.expiredKeys = 0;
+    this.evictedKeys = 0;
+    this.expiredStalePerc = 0;
+    this.expireCycleCpuMs = 0;
+  }
 }
 
 /** Called when a key is modified (Redis's `signalModifiedKey`). */
@@ -43,9 +60,14 @@ export class Engine {
   readonly clock: Clock;
   readonly dbs: Database[];
   readonly stats = new EngineStats();
+  /** Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, ...): engine/blocking.ts. */
+  readonly blocking: BlockingRegistry = new BlockingRegistry(this);
   readonly startedAt: number;
-  /** Active expiry frequency in cycles per second (Redis's `hz`). */
-  readonly hz: number;
+  /** Active expiry frequency in cycles per second (Redis's `hz`, 1..500). */
+  get hz(): number {
+    return this.hzValue;
+  }
+  private hzValue: number;
   /** Per-key access times are kept (see {@link EngineOptions.trackAccess}). */
   trackAccess: boolean;
   /** `maxmemory` in bytes; 0 means no limit. */
@@ -58,9 +80,45 @@ export class Engine {
   private policy = 'noeviction';
   /** Bit set of the enabled notification classes (`notify-keyspace-events`); 0 when off. */
   notifyFlags = 0;
+
+  // Settings CONFIG SET changes (commands/config-registry.ts), with Redis's defaults.
+  /** `maxmemory-samples`: keys sampled per eviction. */
+  maxmemorySamples = 5;
+  /** `lfu-log-factor`: how slowly the LFU counter grows. */
+  lfuLogFactor = 10;
+  /** `lfu-decay-time`: minutes per LFU counter decrement (0: never decays). */
+  lfuDecayTime = 1;
+  /** `busy-reply-threshold` (alias `lua-time-limit`): a script running longer is stopped, in ms. */
+  scriptTimeLimitMs = 5000;
+  /** `slowlog-log-slower-than` in µs; negative disables the slow log. */
+  slowlogLogSlowerThan = 10000;
+  /** `slowlog-max-len`. */
+  slowlogMaxLen = 128;
+  /** `latency-monitor-threshold` in ms; 0 disables the latency monitor. */
+  latencyMonitorThreshold = 0;
+  /** `latency-tracking`: per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM). */
+  latencyTracking = true;
+  /** `latency-tracking-info-percentiles`. */
+  latencyTrackingPercentiles: number[] = [50, 99, 99.9];
+  /** `list-max-listpack-size` (accepted and reported). */
+  listMaxListpackSize = -2;
+  /** `enable-debug-command` (fixed at construction). */
+  readonly enableDebugCommand: 'no' | 'yes' | 'local';
+
+  // What the instance records about itself (engine/monitor.ts).
+  /** SLOWLOG. */
+  readonly slowlog = new SlowLog();
+  /** LATENCY LATEST / HISTORY / DOCTOR / GRAPH. */
+  readonly latency = new LatencyMonitor();
+  /** INFO commandstats and latencystats, by full command name (`config|set`). */
+  readonly commandStats = new Map<string, CommandStat>();
+  /** INFO errorstats and `total_error_replies`. */
+  readonly errorStats = new ErrorStats();
+
   private readonly keyListeners: KeyModifiedListener[] = [];
   private readonly notifyListeners: NotifyListener[] = [];
-  private readonly activeExpiry: ActiveExpiry;
+  private activeExpiry: ActiveExpiry;
+  private activeExpiryOn: boolean;
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -69,9 +127,21 @@ export class Engine {
     this.dbs = Array.from({ length: n }, (_, i) => new Database(this, i));
     this.trackAccess = options.trackAccess ?? false;
     this.startedAt = this.clock.now();
-    this.hz = options.hz ?? 10;
-    this.activeExpiry = new ActiveExpiry(this, this.hz);
-    if (options.activeExpiry ?? true) this.activeExpiry.start();
+    this.hzValue = clampHz(options.hz ?? 10);
+    this.enableDebugCommand = options.enableDebugCommand ?? 'no';
+    this.activeExpiry = new ActiveExpiry(this, this.hzValue);
+    this.activeExpiryOn = options.activeExpiry ?? true;
+    if (this.activeExpiryOn) this.activeExpiry.start();
+  }
+
+  /** Changes `hz` (clamped to 1..500 as Redis does), restarting the expiry timer at the new rate. */
+  setHz(hz: number): void {
+    const next = clampHz(hz);
+    if (next === this.hzValue) return;
+    this.hzValue = next;
+    this.activeExpiry.stop();
+    this.activeExpiry = new ActiveExpiry(this, next);
+    if (this.activeExpiryOn) this.activeExpiry.start();
   }
 
   /**
@@ -99,6 +169,7 @@ export class Engine {
 
   /** Starts or stops the active expiry timer (DEBUG SET-ACTIVE-EXPIRE). */
   setActiveExpiry(on: boolean): void {
+    this.activeExpiryOn = on;
     if (on) this.activeExpiry.start();
     else this.activeExpiry.stop();
   }
@@ -157,6 +228,18 @@ export class Engine {
 
   /** Stops timers. The engine stays usable; only background expiry stops. */
   close(): void {
+    this.activeExpiryOn = false;
     this.activeExpiry.stop();
   }
+
+  /** Records a latency event when it reaches `latency-monitor-threshold` (latencyAddSampleIfNeeded). */
+  latencySample(event: string, ms: number): void {
+    const threshold = this.latencyMonitorThreshold;
+    if (threshold > 0 && ms >= threshold) this.latency.add(event, ms, Math.floor(this.clock.now() / 1000));
+  }
+}
+
+/** CONFIG_MIN_HZ .. CONFIG_MAX_HZ. */
+function clampHz(hz: number): number {
+  return hz < 1 ? 1 : hz > 500 ? 500 : Math.floor(hz);
 }

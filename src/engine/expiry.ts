@@ -76,6 +76,8 @@ export class ActiveExpiry {
     if (sampledTotal > 0) {
       stats.expiredStalePerc = (expiredTotal / sampledTotal) * 0.05 + stats.expiredStalePerc * 0.95;
     }
-    stats.expireCycleCpuMs += performance.now() - started;
+    const elapsed = performance.now() - started;
+    stats.expireCycleCpuMs += elapsed;
+    if (this.engine.latencyMonitorThreshold > 0) this.engine.latencySample('expire-cycle', Math.floor(elapsed));
   }
 }

@@ -64,6 +64,24 @@ export class NilArrayReply {}
 /** No reply at all (CLIENT REPLY OFF/SKIP, and the QUIT connection close is handled by the server). */
 export class NoReply {}
 
+/** A reply still to come: engine/blocking.ts's Waiter, seen from the protocol side. */
+export interface PendingReply {
+  /** Sets the function that receives the reply (at once when it already came). */
+  onReply(listener: (reply: Reply) => void): void;
+  /** Gives up waiting (the client went away); false when the reply already came. */
+  cancel(): boolean;
+}
+
+/**
+ * The client must wait: a blocking command (BLPOP, BLMOVE, ...) found nothing and
+ * queued itself; its reply arrives later through `pending`. Only callers that may
+ * block see this kind (the RESP server, the sync API's Promise methods); it is never
+ * encoded.
+ */
+export class BlockedReply {
+  constructor(readonly pending: PendingReply) {}
+}
+
 export type Reply =
   | null
   | number
@@ -82,6 +100,7 @@ export type Reply =
   | PushReply
   | NilArrayReply
   | NoReply
+  | BlockedReply
   | Reply[];
 
 export const OK = new StatusReply('OK');

@@ -11,13 +11,23 @@
  * commands stay in the parser, no new bytes are read — until 'drain'. Within a
  * read, output is flushed every so often, so one huge pipelined read cannot
  * pile up unbounded replies either.
+ *
+ * Pub/Sub pushes reach a connection outside its request/reply cycle: they are
+ * encoded into the same output buffer and written once per event-loop turn
+ * (Redis writes them before it sleeps). A push caused by the client's own
+ * command lands before that command's reply, as in Redis. A subscribed client
+ * that does not read is cut off at Redis's default pubsub output limits:
+ * 32 MB at once, or 8 MB for more than 60 s.
  */
 import type { Socket } from 'node:net';
 import { dispatch } from '../commands/dispatch.js';
+import { clearSubscriptions } from '../commands/pubsub.js';
 import { type ConnectionInfo, ReplyMode, Session } from '../commands/session.js';
+import { unwatchAllKeys } from '../engine/watch.js';
 import { ReplyError } from '../errors.js';
 import { encodeReply, ReplyBuffer } from '../protocol/encoder.js';
 import { ProtocolError, RequestParser } from '../protocol/parser.js';
+import { BlockedReply, type PendingReply, type Reply } from '../protocol/reply.js';
 import type { Arg } from '../util/bytes.js';
 import type { CacheeServer } from './server.js';
 
@@ -25,6 +35,10 @@ import type { CacheeServer } from './server.js';
 const CHECK_EVERY = 64;
 /** ...and written out once it holds this many bytes. */
 const FLUSH_BYTES = 256 * 1024;
+/** `client-output-buffer-limit pubsub 32mb 8mb 60`, Redis's default. */
+const PUBSUB_HARD_LIMIT = 32 * 1024 * 1024;
+const PUBSUB_SOFT_LIMIT = 8 * 1024 * 1024;
+const PUBSUB_SOFT_MS = 60_000;
 
 /** Formats ip:port as Redis does (IPv6 in brackets; IPv4-mapped IPv6 as plain IPv4). */
 export function formatAddress(ip: string | undefined, port: number | undefined): string {
@@ -47,6 +61,21 @@ export class Connection extends Session {
   private closing = false;
   /** Reading is paused until the socket drains. */
   private waitingDrain = false;
+  /** A command parsed but held by CLIENT PAUSE. */
+  private heldArgv: Arg[] | undefined;
+  /** This client's commands are being run: pushes join the batch being built. */
+  private processing = false;
+  /** A write of pushed frames is queued for this event-loop turn. */
+  private pushScheduled = false;
+  /** Since when (clock ms) the output has been over the soft pubsub limit; 0 when under it. */
+  private softLimitSince = 0;
+  /**
+   * The blocking command (BLPOP, ...) this client waits on, or null (Redis's
+   * CLIENT_BLOCKED): the commands it pipelined after it wait too.
+   */
+  private blockedOn: PendingReply | null = null;
+  /** Running the commands that waited behind a served blocking command is queued. */
+  private resumeScheduled = false;
 
   constructor(
     private readonly owner: CacheeServer,
@@ -63,6 +92,50 @@ export class Connection extends Session {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
+    // A closed client watches nothing any more (Redis's freeClient).
+    socket.on('close', () => unwatchAllKeys(this));
+    socket.on('close', () => clearSubscriptions(this));
+    socket.on('close', () => this.cancelBlocking());
+  }
+
+  /**
+   * Sends a push frame (a Pub/Sub message or subscribe confirmation) out of band,
+   * whatever CLIENT REPLY says. Frames are batched into one write per event-loop turn.
+   */
+  override deliver(reply: Reply): void {
+    if (this.closing) return;
+    encodeReply(this.out, reply, this.protocol);
+    if (this.processing || this.pushScheduled) return;
+    this.pushScheduled = true;
+    setImmediate(this.flushPushes);
+  }
+
+  private readonly flushPushes = (): void => {
+    this.pushScheduled = false;
+    if (this.closing || this.processing) return;
+    if (this.overPubsubLimits()) return;
+    this.flush();
+  };
+
+  /** checkClientOutputBufferLimits for the pubsub class; closes the client when over. */
+  private overPubsubLimits(): boolean {
+    if (!this.subscribed) {
+      this.softLimitSince = 0;
+      return false;
+    }
+    const used = this.socket.writableLength + this.out.length;
+    let over = used >= PUBSUB_HARD_LIMIT;
+    if (!over && used >= PUBSUB_SOFT_LIMIT) {
+      const now = this.engine.clock.now();
+      if (this.softLimitSince === 0) this.softLimitSince = now || 1;
+      else over = now - this.softLimitSince > PUBSUB_SOFT_MS;
+    } else if (!over) {
+      this.softLimitSince = 0;
+    }
+    if (!over) return false;
+    this.owner.log('warning', 'output-buffer-limit', { id: this.id, addr: this.addr, omem: used });
+    this.close();
+    return true;
   }
 
   override connectionInfo(): ConnectionInfo {
@@ -109,6 +182,7 @@ export class Connection extends Session {
 
   /** A bug must cost one connection, never the process. */
   private safeProcessInput(): void {
+    this.processing = true;
     try {
       this.processInput();
     } catch (e) {
@@ -118,6 +192,8 @@ export class Connection extends Session {
         error: e instanceof Error ? (e.stack ?? e.message) : String(e),
       });
       this.close();
+    } finally {
+      this.processing = false;
     }
   }
 
@@ -127,27 +203,32 @@ export class Connection extends Session {
     const out = this.out;
     const stats = this.owner.stats;
     let n = 0;
-    while (!this.closing) {
-      let argv: Arg[] | undefined;
-      try {
-        argv = parser.next();
-      } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        this.protocolError(e);
+    while (!this.closing && this.blockedOn === null) {
+      // A command held by CLIENT PAUSE runs first once the pause ends.
+      let argv: Arg[] | undefined = this.heldArgv;
+      if (argv !== undefined) {
+        this.heldArgv = undefined;
+      } else {
+        try {
+          argv = parser.next();
+        } catch (e) {
+          if (!(e instanceof ProtocolError)) throw e;
+          this.protocolError(e);
+          break;
+        }
+        if (argv === undefined) break;
+      }
+      if (this.owner.holds(this, argv)) {
+        this.heldArgv = argv;
         break;
       }
-      if (argv === undefined) break;
       const reply = dispatch(this, argv);
       stats.commandsProcessed++;
-      const mode = this.replyMode;
-      if (mode === ReplyMode.On) {
-        if (reply instanceof ReplyError) this.owner.countError(reply.message);
-        encodeReply(out, reply, this.protocol);
-      } else if (mode === ReplyMode.Skip) {
-        this.replyMode = ReplyMode.On;
-      } else if (mode === ReplyMode.SkipNext) {
-        this.replyMode = ReplyMode.Skip;
+      if (reply instanceof BlockedReply) {
+        this.block(reply.pending);
+        break;
       }
+      this.answer(reply);
       if (this.closeAfterReply) break;
       parser.authenticated = this.authenticated;
       if (++n === CHECK_EVERY) {
@@ -164,6 +245,64 @@ export class Connection extends Session {
     this.flush();
     if (this.closeAfterReply) this.closeAfterWrite();
     else if (this.socket.writableNeedDrain) this.pauseForDrain();
+  }
+
+  /** Encodes a command's reply as CLIENT REPLY says. */
+  private answer(reply: Reply): void {
+    const mode = this.replyMode;
+    // SkipNext skips the next command's reply, not this one's (an EXEC running CLIENT REPLY SKIP).
+    if (mode === ReplyMode.On || mode === ReplyMode.SkipNext) {
+      encodeReply(this.out, reply, this.protocol);
+      if (mode === ReplyMode.SkipNext) this.replyMode = ReplyMode.Skip;
+    } else if (mode === ReplyMode.Skip) {
+      this.replyMode = ReplyMode.On;
+    }
+  }
+
+  /**
+   * The command blocked: input stays buffered (still read, still bounded by the
+   * query buffer limit) until its reply comes. Other connections carry on.
+   */
+  private block(pending: PendingReply): void {
+    this.blockedOn = pending;
+    pending.onReply(this.unblocked);
+  }
+
+  /**
+   * The blocking command's reply (served, timed out or CLIENT UNBLOCK): it is
+   * encoded now, and the commands that waited behind it run on the next turn of
+   * the event loop — never inside the command that served it (Redis's
+   * processUnblockedClients, before it sleeps).
+   */
+  private readonly unblocked = (reply: Reply): void => {
+    this.blockedOn = null;
+    if (this.closing) return;
+    if (reply instanceof ReplyError) this.owner.countError(reply.message);
+    this.answer(reply);
+    if (this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    setImmediate(this.resumeAfterUnblock);
+  };
+
+  private readonly resumeAfterUnblock = (): void => {
+    this.resumeScheduled = false;
+    // Draining resumes processing (and writes the reply) itself.
+    if (this.closing || this.blockedOn !== null || this.waitingDrain) return;
+    this.safeProcessInput();
+  };
+
+  /** A client that goes away while blocked leaves the wait queues: no element is served to it. */
+  private cancelBlocking(): void {
+    const pending = this.blockedOn;
+    if (pending === null) return;
+    this.blockedOn = null;
+    pending.cancel();
+  }
+
+  /** The pause that held this connection's next command ended (CacheeServer.unpause). */
+  resumeAfterPause(): void {
+    if (this.closing || this.waitingDrain) return;
+    this.safeProcessInput();
   }
 
   /** Redis replies to a protocol error, then closes the connection once the reply is written. */
@@ -205,6 +344,7 @@ export class Connection extends Session {
   /** Closes the connection now, dropping unwritten output (CLIENT KILL, limits, server shutdown). */
   close(): void {
     this.closing = true;
+    this.cancelBlocking();
     this.socket.destroy();
   }
 }

@@ -13,6 +13,9 @@ import { randomBytes } from 'node:crypto';
 import diagnostics_channel from 'node:diagnostics_channel';
 import net from 'node:net';
 import type { ServerSettings, ServerStats, ServerView, Session } from '../commands/session.js';
+import { arityOk, lookupCommand } from '../commands/dispatch.js';
+import type { Command } from '../commands/table.js';
+import type { Arg } from '../util/bytes.js';
 import type { Engine } from '../engine/engine.js';
 import { Err } from '../errors.js';
 import { DEFAULT_LIMITS } from '../protocol/parser.js';
@@ -47,10 +50,14 @@ export interface CacheeServerOptions {
    * interface, with Redis's `-DENIED` explanation. Default true.
    */
   protectedMode?: boolean;
-  /** What INFO reports as `hz` (the engine's active expiry frequency). Default 10. */
+  /** Sets the engine's active expiry frequency (`hz`) when given. */
   hz?: number;
-  /** What INFO reports as `config_file`. Default ''. */
+  /** The config file the server was started with (INFO `config_file`, CONFIG REWRITE). Default ''. */
   configFile?: string;
+  /** Seconds a client may stay idle before it is closed (`timeout`); 0 never. Default 0. */
+  timeout?: number;
+  /** TCP keepalive interval in seconds (`tcp-keepalive`); 0 off. Default 300. */
+  tcpKeepalive?: number;
 }
 
 /** Where the server listens. */
@@ -110,31 +117,33 @@ export class CacheeServer implements ServerView {
     netOutputBytes: 0,
     readsProcessed: 0,
     writesProcessed: 0,
-    errorCodes: new Map(),
-    errorReplies: 0,
     opsPerSec: 0,
     inputKbps: 0,
     outputKbps: 0,
     peakMemory: 0,
   };
-  /** Shared by every connection's session (AUTH reads requirepass here). */
+  /**
+   * Shared by every connection's session: requirepass for AUTH, and the server-level
+   * parameters CONFIG SET changes (read live below).
+   */
   readonly settings: ServerSettings;
   readonly runId = randomBytes(20).toString('hex');
-  readonly maxclients: number;
-  readonly protoMaxBulkLen: number;
-  readonly clientQueryBufferLimit: number;
-  readonly protectedMode: boolean;
-  readonly hz: number;
-  readonly configFile: string;
   /** Wall-clock ms of the last listen(). */
   startedAt: number;
 
-  private readonly server: net.Server;
+  private server: net.Server;
   /** Every open socket, accepted or being rejected (close() destroys them all). */
   private readonly sockets = new Set<net.Socket>();
-  private readonly requestedPort: number;
-  private readonly host: string;
   private bound: ServerAddress | null = null;
+  /** CLIENT PAUSE: clock ms until which commands are held (0: not paused), and whether only writes are. */
+  private pausedUntil = 0;
+  private pauseWritesOnly = false;
+  private pauseTimer: NodeJS.Timeout | undefined;
+  /** Connections holding a command until the pause ends. */
+  private readonly held = new Set<Connection>();
+  private readonly shutdownListeners: (() => void)[] = [];
+  /** CONFIG RESETSTAT asked the sampler to start its rates over. */
+  private resetSamples = false;
   private sampler: NodeJS.Timeout | undefined;
   private readonly channel = diagnostics_channel.channel(SERVER_CHANNEL);
 
@@ -143,23 +152,62 @@ export class CacheeServer implements ServerView {
     options: CacheeServerOptions = {},
   ) {
     const pass = options.requirepass;
-    this.settings = { requirepass: pass === undefined || pass === null || pass === '' ? null : pass };
-    this.requestedPort = options.port ?? 6379;
-    this.host = options.host ?? '127.0.0.1';
-    this.maxclients = options.maxclients ?? 10000;
-    this.protoMaxBulkLen = options.protoMaxBulkLen ?? DEFAULT_LIMITS.maxBulkLen;
-    this.clientQueryBufferLimit = options.clientQueryBufferLimit ?? 1024 * 1024 * 1024;
-    this.protectedMode = options.protectedMode ?? true;
-    this.hz = options.hz ?? 10;
-    this.configFile = options.configFile ?? '';
+    this.settings = {
+      requirepass: pass === undefined || pass === null || pass === '' ? null : pass,
+      port: options.port ?? 6379,
+      bind: options.host ?? '127.0.0.1',
+      maxclients: options.maxclients ?? 10000,
+      protoMaxBulkLen: options.protoMaxBulkLen ?? DEFAULT_LIMITS.maxBulkLen,
+      clientQueryBufferLimit: options.clientQueryBufferLimit ?? 1024 * 1024 * 1024,
+      protectedMode: options.protectedMode ?? true,
+      configFile: options.configFile ?? '',
+      timeout: options.timeout ?? 0,
+      tcpKeepalive: options.tcpKeepalive ?? 300,
+    };
+    if (options.hz !== undefined) engine.setHz(options.hz);
     this.startedAt = engine.clock.now();
-    this.server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
-    this.server.on('error', (err) => this.log('warning', 'server-error', { error: err.message }));
+    this.server = this.createListener();
+  }
+
+  private createListener(): net.Server {
+    const server = net.createServer({ noDelay: true }, (socket) => this.accept(socket));
+    server.on('error', (err) => this.log('warning', 'server-error', { error: err.message }));
+    return server;
   }
 
   /** The TCP port INFO reports: the bound one once listening. */
   get port(): number {
-    return this.bound?.port ?? this.requestedPort;
+    return this.bound?.port ?? this.settings.port ?? 6379;
+  }
+
+  /** `maxclients`. */
+  get maxclients(): number {
+    return this.settings.maxclients ?? 10000;
+  }
+
+  /** `proto-max-bulk-len` (applies to connections accepted after a change). */
+  get protoMaxBulkLen(): number {
+    return this.settings.protoMaxBulkLen ?? DEFAULT_LIMITS.maxBulkLen;
+  }
+
+  /** `client-query-buffer-limit`. */
+  get clientQueryBufferLimit(): number {
+    return this.settings.clientQueryBufferLimit ?? 1024 * 1024 * 1024;
+  }
+
+  /** `protected-mode`. */
+  get protectedMode(): boolean {
+    return this.settings.protectedMode ?? true;
+  }
+
+  /** The engine's `hz`. */
+  get hz(): number {
+    return this.engine.hz;
+  }
+
+  /** The config file the server was started with, or ''. */
+  get configFile(): string {
+    return this.settings.configFile ?? '';
   }
 
   /** Where the server listens, or null before listen() / after close(). */
@@ -172,7 +220,7 @@ export class CacheeServer implements ServerView {
     return new Promise((resolve, reject) => {
       const onError = (err: Error) => reject(err);
       this.server.once('error', onError);
-      this.server.listen(this.requestedPort, this.host, () => {
+      this.server.listen(this.settings.port ?? 6379, this.settings.bind ?? '127.0.0.1', () => {
         this.server.removeListener('error', onError);
         const a = this.server.address() as net.AddressInfo;
         this.bound = { port: a.port, host: a.address };
@@ -184,10 +232,139 @@ export class CacheeServer implements ServerView {
     });
   }
 
+  /**
+   * Moves the listener to `settings.port` / `settings.bind` (CONFIG SET port, bind):
+   * the old listener keeps serving until the new one is bound; if binding fails, the
+   * old one stays and the settings go back to it. Connected clients stay connected.
+   */
+  relisten(): void {
+    if (this.bound === null) return;
+    const port = this.settings.port ?? 6379;
+    const host = this.settings.bind ?? '127.0.0.1';
+    const old = this.server;
+    const previous = this.bound;
+    const next = this.createListener();
+    const onError = (err: Error) => {
+      this.log('warning', 'listen-error', { host, port, error: err.message });
+      this.settings.port = previous.port;
+      this.settings.bind = previous.host;
+    };
+    next.once('error', onError);
+    next.listen(port, host, () => {
+      next.removeListener('error', onError);
+      if (this.bound === null) {
+        next.close();
+        return;
+      }
+      const a = next.address() as net.AddressInfo;
+      this.server = next;
+      this.bound = { port: a.port, host: a.address };
+      old.close();
+      this.log('notice', 'listening', { host: a.address, port: a.port });
+    });
+  }
+
+  /** CLIENT PAUSE: holds clients' commands (all, or those that may write) until `until` (clock ms). */
+  pause(until: number, writesOnly: boolean): void {
+    // Redis keeps the stronger kind and the later end of overlapping pauses.
+    if (this.pausedUntil === 0) this.pauseWritesOnly = writesOnly;
+    else if (!writesOnly) this.pauseWritesOnly = false;
+    if (until > this.pausedUntil) this.pausedUntil = until;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.checkPause(), Math.max(0, this.pausedUntil - this.engine.clock.now()));
+    this.pauseTimer.unref();
+  }
+
+  /** CLIENT UNPAUSE, and the end of a pause: held connections run their commands. */
+  unpause(): void {
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    this.pausedUntil = 0;
+    this.pauseWritesOnly = false;
+    const held = [...this.held];
+    this.held.clear();
+    // After the current command's reply has gone out.
+    setImmediate(() => {
+      for (const c of held) c.resumeAfterPause();
+    });
+  }
+
+  private checkPause(): void {
+    if (this.pausedUntil !== 0 && this.engine.clock.now() >= this.pausedUntil) this.unpause();
+    else if (this.pausedUntil !== 0) this.pause(this.pausedUntil, this.pauseWritesOnly);
+  }
+
+  /**
+   * True when `argv` must wait for the end of a CLIENT PAUSE (then `conn` is held):
+   * every command under ALL, those that may write under WRITE (write and
+   * may_replicate commands, and EXEC of a transaction holding one), as Redis's
+   * processCommand decides after its other checks.
+   */
+  holds(conn: Connection, argv: Arg[]): boolean {
+    if (this.pausedUntil === 0) return false;
+    if (this.engine.clock.now() >= this.pausedUntil) {
+      this.unpause();
+      return false;
+    }
+    const cmd = lookupCommand(argv);
+    // Commands refused anyway (unknown, arity, NOAUTH) are answered at once.
+    if (cmd === undefined || !arityOk(cmd, argv.length)) return false;
+    if (!conn.authenticated && !cmd.noAuth) return false;
+    if (this.pauseWritesOnly && !mayWrite(conn, cmd)) return false;
+    this.held.add(conn);
+    return true;
+  }
+
+  /** SHUTDOWN: closes every connection, stops listening, and tells the {@link onShutdown} listeners. */
+  shutdown(): void {
+    this.log('warning', 'shutdown-requested');
+    void this.close();
+    for (const listener of this.shutdownListeners.splice(0)) listener();
+  }
+
+  /** Calls `listener` once when a client shuts the server down (the CLI exits then). */
+  onShutdown(listener: () => void): void {
+    this.shutdownListeners.push(listener);
+  }
+
+  /**
+   * `timeout`: closes clients idle for longer (not subscribed or blocked ones), as
+   * clientsCronHandleTimeout does. Checked once a second.
+   */
+  private closeIdleClients(): void {
+    const timeout = this.settings.timeout ?? 0;
+    if (timeout <= 0) return;
+    const now = this.engine.clock.now();
+    for (const c of [...this.clients.values()]) {
+      if (c.subscribed || this.engine.blocking.isBlocked(c)) continue;
+      if (now - c.lastInteraction > timeout * 1000) {
+        this.log('verbose', 'client-timeout', { id: c.id, addr: c.addr });
+        c.close();
+      }
+    }
+  }
+
+  /** CONFIG RESETSTAT: the counters INFO reports. */
+  resetStats(): void {
+    const st = this.stats;
+    st.connectionsReceived = 0;
+    st.rejectedConnections = 0;
+    st.commandsProcessed = 0;
+    st.netInputBytes = 0;
+    st.netOutputBytes = 0;
+    st.readsProcessed = 0;
+    st.writesProcessed = 0;
+    this.resetSamples = true;
+  }
+
   /** Stops accepting, closes every client connection, and resolves once the listener is closed. */
   close(): Promise<void> {
     if (this.sampler) clearInterval(this.sampler);
     this.sampler = undefined;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    this.pausedUntil = 0;
+    this.held.clear();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     this.clients.clear();
@@ -204,13 +381,9 @@ export class CacheeServer implements ServerView {
     if (c) c.close();
   }
 
-  /** Counts an error reply for INFO's errorstats (by its code, the first word). */
+  /** Counts an error reply the server sends itself (protocol errors) for INFO's errorstats. */
   countError(message: string): void {
-    const stats = this.stats;
-    stats.errorReplies++;
-    const sp = message.indexOf(' ');
-    const code = sp < 0 ? message : message.slice(0, sp);
-    stats.errorCodes.set(code, (stats.errorCodes.get(code) ?? 0) + 1);
+    this.engine.errorStats.count(message);
   }
 
   /** Publishes an event on the diagnostics channel (free when nobody listens). */
@@ -235,6 +408,8 @@ export class CacheeServer implements ServerView {
       return;
     }
     this.stats.connectionsReceived++;
+    const keepalive = this.settings.tcpKeepalive ?? 300;
+    if (keepalive > 0) socket.setKeepAlive(true, keepalive * 1000);
     const conn = new Connection(this, socket);
     this.clients.set(conn.id, conn);
     socket.on('close', () => this.clients.delete(conn.id));
@@ -242,20 +417,39 @@ export class CacheeServer implements ServerView {
 
   private startSampler(): void {
     const now = Date.now();
-    const ops = new InstantaneousMetric(now);
-    const input = new InstantaneousMetric(now);
-    const output = new InstantaneousMetric(now);
+    let ops = new InstantaneousMetric(now);
+    let input = new InstantaneousMetric(now);
+    let output = new InstantaneousMetric(now);
     let ticks = 0;
     this.sampler = setInterval(() => {
       const t = Date.now();
       const st = this.stats;
+      if (this.resetSamples) {
+        // CONFIG RESETSTAT: start the rates over.
+        this.resetSamples = false;
+        ops = new InstantaneousMetric(t);
+        input = new InstantaneousMetric(t);
+        output = new InstantaneousMetric(t);
+      }
       st.opsPerSec = Math.round(ops.track(st.commandsProcessed, t));
       st.inputKbps = input.track(st.netInputBytes, t) / 1024;
       st.outputKbps = output.track(st.netOutputBytes, t) / 1024;
-      if (++ticks % 10 === 0) st.peakMemory = Math.max(st.peakMemory, process.memoryUsage().heapUsed);
+      if (++ticks % 10 === 0) {
+        st.peakMemory = Math.max(st.peakMemory, process.memoryUsage().heapUsed);
+        this.closeIdleClients();
+      }
     }, SAMPLE_MS);
     this.sampler.unref();
   }
+}
+
+/** Commands CLIENT PAUSE WRITE holds: writes, may_replicate commands, EXEC of a transaction with one. */
+function mayWrite(conn: Connection, cmd: Command): boolean {
+  if (cmd.isWrite || cmd.flags.has('may_replicate')) return true;
+  if (cmd.name === 'exec' && conn.multi !== null) {
+    return conn.multi.commands.some((q) => q.cmd.isWrite || q.cmd.flags.has('may_replicate'));
+  }
+  return false;
 }
 
 /** Writes an error to a connection that is not accepted, then closes it (input is never read). */

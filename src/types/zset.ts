@@ -36,7 +36,6 @@ import { formatDouble } from '../util/numbers.js';
 import type { ScanOptions } from './keyspace.js';
 import { RedisSet } from './set.js';
 import {
-  isBinaryMember,
   type LexRange,
   lexGteMin,
   lexLteMax,
@@ -357,7 +356,7 @@ export class ZSet implements RedisObject {
   /**
    * ZRANDMEMBER with a count, as Redis 7.0: a negative count returns that many
    * members with possible repetitions (in random order); a positive count returns
-   * distinct members, all of them (in order) when count ≥ the size. Distinct samples
+   * distinct members, all of them (highest score first) when count ≥ the size. Distinct samples
    * never copy the set: a selection scan (in order) when the sample is over a third
    * of the set, else distinct random ranks (Floyd), each found in O(log n).
    */
@@ -372,7 +371,8 @@ export class ZSet implements RedisObject {
       return out;
     }
     if (count >= size) {
-      for (let n = zsl.first; n !== null; n = n.next) push(out, n);
+      // The whole set, highest score first: Redis 7.0 iterates sorted sets backwards here.
+      for (let n = zsl.tail; n !== null; n = n.backward) push(out, n);
       return out;
     }
     if (this.listpack || count * 3 > size) {
@@ -816,7 +816,10 @@ function aggregate(target: number, value: number, how: ZAggregate): number {
     const r = target + value;
     return Number.isNaN(r) ? 0 : r;
   }
+  // Not Math.min/max: a NaN value keeps the target, and -0 vs 0 keeps the first seen, as C's ternaries.
+  // biome-ignore lint/complexity/useMathMinMax: NaN and -0 must behave as in Redis
   if (how === 'min') return value < target ? value : target;
+  // biome-ignore lint/complexity/useMathMinMax: NaN and -0 must behave as in Redis
   return value > target ? value : target;
 }
 
@@ -838,7 +841,11 @@ function weighted(score: number, weight: number): number {
  * smallest to the largest, as Redis does (it decides the rounding of sums).
  * The result is a new skiplist-encoded set.
  */
-export function zsetUnion(sources: readonly ZSetOpSource[], weights?: readonly number[], how: ZAggregate = 'sum'): ZSet {
+export function zsetUnion(
+  sources: readonly ZSetOpSource[],
+  weights?: readonly number[],
+  how: ZAggregate = 'sum',
+): ZSet {
   const acc = new Map<string, number>();
   for (const i of bySize(sources)) {
     const src = sources[i];
@@ -859,7 +866,11 @@ export function zsetUnion(sources: readonly ZSetOpSource[], weights?: readonly n
  * ZINTER: the members found in every input, scored as {@link zsetUnion}
  * (aggregated from the smallest input on). A new skiplist-encoded set.
  */
-export function zsetInter(sources: readonly ZSetOpSource[], weights?: readonly number[], how: ZAggregate = 'sum'): ZSet {
+export function zsetInter(
+  sources: readonly ZSetOpSource[],
+  weights?: readonly number[],
+  how: ZAggregate = 'sum',
+): ZSet {
   const out = new ZSet(false);
   const order = bySize(sources);
   const first = sources[order[0]];
@@ -890,9 +901,7 @@ export function zsetInterCard(sources: readonly ZSetOpSource[], limit = 0): numb
     return true;
   };
   if (first instanceof ZSet) {
-    for (let n = first.zsl.tail; n !== null; n = n.backward) {
-      if (inAll(n.ele) && ++count === limit) break;
-    }
+    for (let n = first.first; n !== null; n = n.next) if (inAll(n.ele) && ++count === limit) break;
   } else {
     for (const ele of first.index.keys()) if (inAll(ele) && ++count === limit) break;
   }

@@ -121,22 +121,77 @@ export function formatDouble(d: number): string {
   return formatG(d, 17);
 }
 
-/** C's `%.<precision>g`. */
+/** C's `%.<precision>g` (precision 1..20), rounding ties to even as glibc does. */
 export function formatG(d: number, precision: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const exp = Math.floor(Math.log10(Math.abs(d)));
-  let s = d.toExponential(precision - 1);
-  let e = Number(s.slice(s.indexOf('e') + 1));
-  // toExponential may round up into the next decade; trust its exponent.
-  if (Number.isNaN(e)) e = exp;
-  if (e < -4 || e >= precision) {
-    let [m, ex] = s.split('e');
-    if (m.includes('.')) m = m.replace(/0+$/, '').replace(/\.$/, '');
-    const sign = ex.startsWith('-') ? '-' : '+';
-    const digits = ex.replace(/^[+-]/, '').padStart(2, '0');
-    return `${m}e${sign}${digits}`;
+  // Exactly representable whole numbers print as their integer digits either way.
+  if (Number.isInteger(d) && Math.abs(d) <= 2 ** 53 && Math.abs(d) < 10 ** precision) return String(d);
+  const neg = d < 0;
+  let [digits, e] = significantDigits(Math.abs(d), precision);
+  if (digits.length > precision) {
+    // Rounding carried into a new digit (9.99… → 10.0…).
+    digits = digits.slice(0, precision);
+    e++;
   }
-  s = d.toFixed(Math.max(0, precision - 1 - e));
-  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
-  return s;
+  const sign = neg ? '-' : '';
+  if (e < -4 || e >= precision) {
+    const frac = trimZeros(digits.slice(1));
+    const abs = Math.abs(e);
+    return `${sign}${digits[0]}${frac ? `.${frac}` : ''}e${e < 0 ? '-' : '+'}${abs < 10 ? `0${abs}` : abs}`;
+  }
+  if (e >= 0) {
+    const frac = trimZeros(digits.slice(e + 1));
+    return `${sign}${digits.slice(0, e + 1)}${frac ? `.${frac}` : ''}`;
+  }
+  return `${sign}0.${'0'.repeat(-e - 1)}${trimZeros(digits)}`;
+}
+
+function trimZeros(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 48) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/**
+ * The first `n` significant decimal digits of a positive double, correctly rounded
+ * half-to-even, and the decimal exponent of the first. JS's toExponential rounds
+ * ties away from zero, so a possible tie (the next digit is 5) is settled exactly.
+ */
+function significantDigits(x: number, n: number): [string, number] {
+  // Four more digits tell a possible tie ("5000") from a plain round-up or -down.
+  const wider = x.toExponential(n + 3);
+  const ePos = wider.indexOf('e');
+  if (!wider.endsWith('5000', ePos)) {
+    const s = x.toExponential(n - 1);
+    const p = s.indexOf('e');
+    return [p === 1 ? s[0] : s[0] + s.slice(2, p), Number(s.slice(p + 1))];
+  }
+  // Exact decimal expansion: x = mant * 2^exp2 = (mant * 5^-exp2) / 10^-exp2.
+  const buf = new DataView(new ArrayBuffer(8));
+  buf.setFloat64(0, x);
+  const bits = buf.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & 0xfffffffffffffn;
+  let exp2 = biased - 1075;
+  if (biased === 0) exp2 = -1074;
+  else mant |= 1n << 52n;
+  let all: string;
+  let pointAt: number; // digits before the decimal point
+  if (exp2 >= 0) {
+    all = (mant << BigInt(exp2)).toString();
+    pointAt = all.length;
+  } else {
+    all = (mant * 5n ** BigInt(-exp2)).toString();
+    pointAt = all.length + exp2;
+  }
+  const lead = all.search(/[1-9]/);
+  const sig = all.slice(lead);
+  const e = pointAt - lead - 1;
+  if (sig.length <= n) return [sig.padEnd(n, '0'), e];
+  let head = BigInt(sig.slice(0, n));
+  const rest = sig.slice(n);
+  const half = rest[0] > '5' || (rest[0] === '5' && /[1-9]/.test(rest.slice(1)));
+  const tie = rest[0] === '5' && !/[1-9]/.test(rest.slice(1));
+  if (half || (tie && head % 2n === 1n)) head += 1n;
+  return [head.toString(), e];
 }

@@ -131,7 +131,22 @@ describe('INFO', () => {
       'cluster',
       'keyspace',
     ]);
-    expect([...infoSections(['everything'])]).toEqual([...infoSections(['default'])]);
+    expect([...infoSections(['everything'])]).toEqual([
+      'server',
+      'clients',
+      'memory',
+      'persistence',
+      'stats',
+      'replication',
+      'cpu',
+      'modules',
+      'commandstats',
+      'errorstats',
+      'latencystats',
+      'cluster',
+      'keyspace',
+    ]);
+    expect([...infoSections(['all'])]).toEqual([...infoSections(['everything'])]);
     expect([...infoSections(['KEYSPACE', 'Server', 'nosuch'])]).toEqual(['keyspace', 'server']);
     expect([...infoSections(['nosuch'])]).toEqual([]);
   });

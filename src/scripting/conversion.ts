@@ -1,0 +1,377 @@
+/**
+ * Reply ⇄ Lua conversion, with Redis 7.0's rules (script_lua.c).
+ *
+ * Redis → Lua (what `redis.call` returns), by the script's protocol
+ * (`redis.setresp`): integer → number, bulk → string, nil bulk / nil array →
+ * false (RESP2) or nil (RESP3), array → table, status → {ok=}, error → {err=};
+ * RESP3 only: map → {map={k=v}}, set → {set={m=true}}, double → {double=n},
+ * boolean → boolean, big number → {big_number=s}, verbatim →
+ * {verbatim_string={format=, string=}}. Under RESP2 those come as Redis sends
+ * them to a RESP2 client (flat arrays, bulk strings, integers).
+ *
+ * Lua → Redis (what a script returns): string → bulk, number → integer
+ * (truncated, as a C cast), true → 1 and false → nil (RESP2) or booleans
+ * (RESP3), table → {err=} error, {ok=} status, {double=}, {big_number=},
+ * {verbatim_string=}, {map=}, {set=}, else an array up to the first nil; any
+ * other type → nil. Nesting deeper than Lua 5.1's 8000-slot C stack allows
+ * turns into Redis's "reached lua stack limit" error at that depth: the stack
+ * heights at each step mirror Redis's, so the cut happens where Redis cuts.
+ */
+import { Err, ReplyError } from '../errors.js';
+import {
+  BigNumberReply,
+  DoubleReply,
+  MapReply,
+  NilArrayReply,
+  PairsReply,
+  PushReply,
+  type Reply,
+  SetReply,
+  StatusReply,
+  VerbatimReply,
+} from '../protocol/reply.js';
+import { formatDouble, formatG } from '../util/numbers.js';
+import { LUA_REGISTRYINDEX, type LuaState, LuaType, type LuaWasm } from './lua-wasm.js';
+
+/** Lua 5.1's LUAI_MAXCSTACK: Redis's lua_checkstack fails beyond it. */
+const LUA51_MAX_STACK = 8000;
+
+/** Small lua_Integer values, to avoid a BigInt allocation per array index or small integer. */
+const SMALL_INTS: bigint[] = Array.from({ length: 1025 }, (_, i) => BigInt(i));
+
+/** The BigInt for an integer (cached for 0..1024). */
+export function big(n: number): bigint {
+  return n >= 0 && n <= 1024 ? SMALL_INTS[n] : BigInt(n);
+}
+
+const TWO_53 = 2 ** 53;
+const TWO_63 = 2 ** 63;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * A Lua number as `redis.call` passes it: `%.17g` of the double (Redis's
+ * luaArgsToRedisArgv), so 10/2 is "5" and 0.1 is "0.10000000000000001".
+ */
+export function formatArgNumber(d: number): string {
+  if (Number.isInteger(d) && Math.abs(d) < 1e17) return Object.is(d, -0) ? '-0' : String(d);
+  // glibc prints the NaN produced by 0/0 on x86 as "-nan".
+  if (Number.isNaN(d)) return '-nan';
+  return d === Number.POSITIVE_INFINITY || d === Number.NEGATIVE_INFINITY ? formatDouble(d) : formatG(d, 17);
+}
+
+/** A Lua number as a Redis integer reply: `(long long)` of the double, as x86 converts (out of range → INT64_MIN). */
+export function numberToInteger(d: number): number | bigint {
+  if (Number.isNaN(d) || d >= TWO_63 || d < -TWO_63) return INT64_MIN;
+  const t = Math.trunc(d);
+  return Math.abs(t) <= TWO_53 ? t : BigInt(t);
+}
+
+/** Replaces CR and LF with spaces, as Redis does for status and error lines. */
+export function oneLine(s: string): string {
+  return s.includes('\r') || s.includes('\n') ? s.replace(/[\r\n]/g, ' ') : s;
+}
+
+/**
+ * Pushes Redis's error table for an error text (luaPushErrorBuff): "-CODE msg" or "CODE msg"
+ * keep their code; a text without one gets "ERR". `ignoreStats` adds the
+ * `ignore_error_stats_update` field Redis sets on errors coming from commands.
+ */
+export function pushErrorTable(vm: LuaWasm, L: LuaState, text: string, hasCode: boolean, ignoreStats: boolean): void {
+  const x = vm.x;
+  let msg: string;
+  if (hasCode) {
+    const body = text.startsWith('-') ? text.slice(1) : text;
+    const space = body.indexOf(' ');
+    msg = space < 0 ? `ERR ${body}` : body;
+  } else {
+    msg = `ERR ${text}`;
+  }
+  msg = msg.replace(/[\r\n]+$/, '');
+  x.lua_createtable(L, 0, ignoreStats ? 2 : 1);
+  vm.pushBytes(L, msg);
+  x.lua_setfield(L, -2, vm.k.err);
+  if (ignoreStats) {
+    x.lua_pushboolean(L, 1);
+    x.lua_setfield(L, -2, vm.k.ignore_error_stats_update);
+  }
+}
+
+/** Pushes an integer reply as Redis does: a number (exact below 2^53, a double beyond, as Lua 5.1 holds it). */
+function pushInteger(vm: LuaWasm, L: LuaState, n: number | bigint): void {
+  if (typeof n === 'number') {
+    if (Number.isSafeInteger(n)) vm.x.lua_pushinteger(L, big(n));
+    else vm.x.lua_pushnumber(L, n);
+    return;
+  }
+  if (n >= -9007199254740992n && n <= 9007199254740992n) vm.x.lua_pushinteger(L, n);
+  else vm.x.lua_pushnumber(L, Number(n));
+}
+
+/** Pushes a one-field table {field = value-on-top}: the value must already be pushed. */
+function wrapField(vm: LuaWasm, L: LuaState, field: number): void {
+  const x = vm.x;
+  x.lua_createtable(L, 0, 1);
+  x.lua_rotate(L, -2, 1);
+  x.lua_setfield(L, -2, field);
+}
+
+/** Pushes a Lua array of the replies. */
+function pushArray(vm: LuaWasm, L: LuaState, items: readonly Reply[], resp: 2 | 3): void {
+  const x = vm.x;
+  const n = items.length;
+  x.lua_checkstack(L, 4);
+  x.lua_createtable(L, n, 0);
+  for (let i = 0; i < n; i++) {
+    pushReply(vm, L, items[i], resp);
+    x.lua_rawseti(L, -2, big(i + 1));
+  }
+}
+
+/** Pushes a reply converted to Lua as `redis.call` returns it to a script using protocol `resp`. */
+export function pushReply(vm: LuaWasm, L: LuaState, reply: Reply, resp: 2 | 3): void {
+  const x = vm.x;
+  if (reply === null) {
+    if (resp === 2) x.lua_pushboolean(L, 0);
+    else x.lua_pushnil(L);
+    return;
+  }
+  switch (typeof reply) {
+    case 'string':
+      vm.pushBytes(L, reply);
+      return;
+    case 'number':
+    case 'bigint':
+      pushInteger(vm, L, reply);
+      return;
+    case 'boolean':
+      if (resp === 2) x.lua_pushinteger(L, reply ? SMALL_INTS[1] : SMALL_INTS[0]);
+      else x.lua_pushboolean(L, reply ? 1 : 0);
+      return;
+  }
+  if (Buffer.isBuffer(reply)) {
+    vm.pushBytes(L, reply);
+    return;
+  }
+  if (Array.isArray(reply)) {
+    pushArray(vm, L, reply, resp);
+    return;
+  }
+  if (reply instanceof StatusReply) {
+    vm.pushBytes(L, reply.text);
+    wrapField(vm, L, vm.k.ok);
+  } else if (reply instanceof ReplyError) {
+    pushErrorTable(vm, L, reply.message, true, true);
+  } else if (reply instanceof DoubleReply) {
+    if (resp === 2) {
+      vm.pushBytes(L, formatDouble(reply.value));
+    } else {
+      x.lua_pushnumber(L, reply.value);
+      wrapField(vm, L, vm.k.double);
+    }
+  } else if (reply instanceof MapReply) {
+    if (resp === 2) {
+      pushArray(vm, L, reply.items, resp);
+      return;
+    }
+    const items = reply.items;
+    x.lua_checkstack(L, 4);
+    x.lua_createtable(L, 0, items.length >> 1);
+    for (let i = 0; i + 1 < items.length; i += 2) {
+      pushReply(vm, L, items[i], resp);
+      pushReply(vm, L, items[i + 1], resp);
+      x.lua_rawset(L, -3);
+    }
+    wrapField(vm, L, vm.k.map);
+  } else if (reply instanceof SetReply) {
+    if (resp === 2) {
+      pushArray(vm, L, reply.items, resp);
+      return;
+    }
+    x.lua_checkstack(L, 4);
+    x.lua_createtable(L, 0, reply.items.length);
+    for (const item of reply.items) {
+      pushReply(vm, L, item, resp);
+      x.lua_pushboolean(L, 1);
+      x.lua_rawset(L, -3);
+    }
+    wrapField(vm, L, vm.k.set);
+  } else if (reply instanceof PairsReply) {
+    const items = reply.items;
+    if (resp === 2) {
+      pushArray(vm, L, items, resp);
+      return;
+    }
+    const pairs: Reply[][] = [];
+    for (let i = 0; i + 1 < items.length; i += 2) pairs.push([items[i], items[i + 1]]);
+    pushArray(vm, L, pairs, resp);
+  } else if (reply instanceof VerbatimReply) {
+    if (resp === 2) {
+      vm.pushBytes(L, reply.text);
+      return;
+    }
+    x.lua_createtable(L, 0, 2);
+    vm.pushBytes(L, reply.text);
+    x.lua_setfield(L, -2, vm.k.string);
+    vm.pushBytes(L, reply.format);
+    x.lua_setfield(L, -2, vm.k.format);
+    wrapField(vm, L, vm.k.verbatim_string);
+  } else if (reply instanceof BigNumberReply) {
+    vm.pushBytes(L, reply.digits);
+    if (resp === 3) wrapField(vm, L, vm.k.big_number);
+  } else if (reply instanceof PushReply) {
+    pushArray(vm, L, reply.items, resp);
+  } else if (reply instanceof NilArrayReply) {
+    if (resp === 2) x.lua_pushboolean(L, 0);
+    else x.lua_pushnil(L);
+  } else {
+    // NoReply: nothing was sent; Redis would parse an empty buffer as nothing either.
+    x.lua_pushnil(L);
+  }
+}
+
+/** Table kinds the classifier (a Lua helper) reports, in Redis's order of checks. */
+export const TableKind = { Array: 0, Err: 1, Ok: 2, Double: 3, BigNumber: 4, Verbatim: 5, Map: 6, Set: 7 } as const;
+
+/** Lua source of the classifier: returns the kind and the field's value (for verbatim: format, string). */
+export const CLASSIFY_SOURCE = `
+local rawget, type = rawget, type
+return function(t)
+  local v = rawget(t, 'err')
+  if type(v) == 'string' then return 1, v end
+  v = rawget(t, 'ok')
+  if type(v) == 'string' then return 2, v end
+  v = rawget(t, 'double')
+  if type(v) == 'number' then return 3, v end
+  v = rawget(t, 'big_number')
+  if type(v) == 'string' then return 4, v end
+  v = rawget(t, 'verbatim_string')
+  if type(v) == 'table' then
+    local f, s = rawget(v, 'format'), rawget(v, 'string')
+    if type(f) == 'string' and type(s) == 'string' then return 5, f, s end
+  end
+  v = rawget(t, 'map')
+  if type(v) == 'table' then return 6, v end
+  v = rawget(t, 'set')
+  if type(v) == 'table' then return 7, v end
+  return 0
+end
+`;
+
+const STACK_LIMIT = new ReplyError(Err.luaStackLimit);
+
+/**
+ * Converts the value on top of the stack to a reply, as Redis's luaReplyToRedisReply
+ * does, and pops it. `classifier` is a registry reference to the classifier function;
+ * `resp` is the script's protocol (it decides how booleans go out).
+ */
+export function luaToReply(vm: LuaWasm, L: LuaState, classifier: number, resp: 2 | 3): Reply {
+  const x = vm.x;
+  const t = x.lua_type(L, -1);
+  if (x.lua_gettop(L) + 4 > LUA51_MAX_STACK) {
+    x.lua_settop(L, -2);
+    return STACK_LIMIT;
+  }
+  let out: Reply;
+  switch (t) {
+    case LuaType.String:
+      out = vm.readValue(L, -1)!;
+      break;
+    case LuaType.Boolean:
+      if (resp === 2) out = x.lua_toboolean(L, -1) ? 1 : null;
+      else out = x.lua_toboolean(L, -1) !== 0;
+      break;
+    case LuaType.Number:
+      out = numberToInteger(x.lua_tonumberx(L, -1, 0));
+      break;
+    case LuaType.Table:
+      x.lua_checkstack(L, 8);
+      out = tableToReply(vm, L, classifier, resp);
+      break;
+    default:
+      out = null;
+  }
+  x.lua_settop(L, -2);
+  return out;
+}
+
+/** A table on top of the stack (left there) as a reply. */
+function tableToReply(vm: LuaWasm, L: LuaState, classifier: number, resp: 2 | 3): Reply {
+  const x = vm.x;
+  const base = x.lua_gettop(L);
+  x.lua_rawgeti(L, LUA_REGISTRYINDEX, big(classifier));
+  x.lua_pushvalue(L, base);
+  if (x.lua_pcallk(L, 1, 3, 0, 0, 0) !== 0) {
+    x.lua_settop(L, base);
+    return null;
+  }
+  const kind = Number(x.lua_tonumberx(L, base + 1, 0));
+  switch (kind) {
+    case TableKind.Err: {
+      const msg = vm.readValue(L, base + 2)!;
+      x.lua_settop(L, base);
+      return new ReplyError(oneLine(typeof msg === 'string' ? msg : msg.toString('latin1')));
+    }
+    case TableKind.Ok: {
+      const text = vm.readString(L, base + 2);
+      x.lua_settop(L, base);
+      return new StatusReply(oneLine(text));
+    }
+    case TableKind.Double: {
+      const d = x.lua_tonumberx(L, base + 2, 0);
+      x.lua_settop(L, base);
+      return new DoubleReply(d);
+    }
+    case TableKind.BigNumber: {
+      const digits = vm.readString(L, base + 2);
+      x.lua_settop(L, base);
+      return new BigNumberReply(oneLine(digits));
+    }
+    case TableKind.Verbatim: {
+      const format = vm.readString(L, base + 2);
+      const text = vm.readString(L, base + 3);
+      x.lua_settop(L, base);
+      return new VerbatimReply(format, text);
+    }
+    case TableKind.Map: {
+      // Stack as Redis has it while iterating: table, map, key, value (+ key copy).
+      x.lua_settop(L, base + 2);
+      x.lua_rotate(L, base + 1, -1);
+      x.lua_settop(L, base + 1);
+      const items: Reply[] = [];
+      x.lua_pushnil(L);
+      while (x.lua_next(L, base + 1) !== 0) {
+        x.lua_pushvalue(L, -2);
+        items.push(luaToReply(vm, L, classifier, resp));
+        items.push(luaToReply(vm, L, classifier, resp));
+      }
+      x.lua_settop(L, base);
+      return new MapReply(items);
+    }
+    case TableKind.Set: {
+      x.lua_settop(L, base + 2);
+      x.lua_rotate(L, base + 1, -1);
+      x.lua_settop(L, base + 1);
+      const items: Reply[] = [];
+      x.lua_pushnil(L);
+      while (x.lua_next(L, base + 1) !== 0) {
+        x.lua_settop(L, -2);
+        x.lua_pushvalue(L, -1);
+        items.push(luaToReply(vm, L, classifier, resp));
+      }
+      x.lua_settop(L, base);
+      return new SetReply(items);
+    }
+    default: {
+      x.lua_settop(L, base);
+      const items: Reply[] = [];
+      for (let j = 1; ; j++) {
+        if (x.lua_rawgeti(L, base, big(j)) === LuaType.Nil) {
+          x.lua_settop(L, base);
+          break;
+        }
+        items.push(luaToReply(vm, L, classifier, resp));
+      }
+      return items;
+    }
+  }
+}

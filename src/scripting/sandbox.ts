@@ -1,0 +1,326 @@
+/**
+ * The sandbox, written in Lua and run once when a Lua state is created, with
+ * every standard library still open. It builds what Redis 7.0 scripts see:
+ *
+ * - Globals exactly as Redis lists them (base functions, string, table, math,
+ *   coroutine, cjson, cmsgpack, bit, struct, redis, KEYS/ARGV for EVAL), plus
+ *   `os.clock`. No io, os (beyond clock), debug, package, require, dofile,
+ *   loadfile, print, utf8; reading any other global raises Redis's "Script
+ *   attempted to access nonexistent global variable" error.
+ * - Redis 7.0 makes globals and every library table read-only ("Attempt to
+ *   modify a readonly table"). Lua 5.4 has no read-only flag, so scripts see
+ *   proxies: empty tables whose metatable reads through to the real table and
+ *   rejects writes; `rawset`, `rawget`, `next`, `setmetatable`, `getmetatable`
+ *   are wrapped to honour them, and `pairs`/`#` see through them.
+ * - The globals proxy is also put in the registry as the state's global table,
+ *   so `load` without an explicit env cannot reach the real table.
+ * - Lua 5.1 behaviours Redis scripts rely on: `tostring` of numbers with
+ *   `%.14g` (10/2 is "5"), `error(n)` with a number adding the position,
+ *   Redis's `pcall` (an error table's `err` string is returned instead of the
+ *   table), `loadstring`, `gcinfo`, `__gc` on tables never running (5.1 only
+ *   finalizes userdata; this also keeps finalizers from calling redis later).
+ * - `load`/`loadstring` accept text only (bytecode is rejected).
+ * - Function libraries (FUNCTION LOAD) get their own globals: while loading, only
+ *   `redis.register_function`, `redis.log` and the version fields; when called,
+ *   the runtime globals without KEYS/ARGV and without the EVAL-only redis fields.
+ *
+ * The chunk is called with (api, libs, version, versionNum) and returns a table
+ * of what the engine keeps in the registry (see lua-engine.ts).
+ */
+
+/** Chunk name of the sandbox; the error handler skips frames from this chunk. */
+export const SANDBOX_CHUNKNAME = '=[cachee]';
+
+/** Globals a Redis 7.0.15 EVAL script sees (checked against redis-server), plus os (clock only). */
+const EVAL_GLOBALS = [
+  'ARGV',
+  'KEYS',
+  '_G',
+  '_VERSION',
+  '__redis__err__handler',
+  'assert',
+  'bit',
+  'cjson',
+  'cmsgpack',
+  'collectgarbage',
+  'coroutine',
+  'error',
+  'gcinfo',
+  'getmetatable',
+  'ipairs',
+  'load',
+  'loadstring',
+  'math',
+  'next',
+  'os',
+  'pairs',
+  'pcall',
+  'rawequal',
+  'rawget',
+  'rawset',
+  'redis',
+  'select',
+  'setmetatable',
+  'string',
+  'struct',
+  'table',
+  'tonumber',
+  'tostring',
+  'type',
+  'unpack',
+  'xpcall',
+];
+
+export const SANDBOX_SOURCE = `
+local api, libs, REDIS_VERSION, REDIS_VERSION_NUM = ...
+local G = _G
+local getinfo, setupvalue = debug.getinfo, debug.setupvalue
+local type, tostring, rawget, rawset, next, select, ipairs =
+      type, tostring, rawget, rawset, next, select, ipairs
+local real_error, real_pcall, real_load = error, pcall, load
+local real_setmetatable, real_getmetatable = setmetatable, getmetatable
+local collectgarbage = collectgarbage
+local fmt, math_type, floor = string.format, math.type, math.floor
+
+-- Libraries (cjson, cmsgpack, bit, struct, 5.1 shims) run in a private copy of the
+-- standard globals: what they capture keeps working after the script globals are pruned.
+local libenv = {}
+for k, v in next, G do libenv[k] = v end
+for _, k in ipairs({'io', 'os', 'debug', 'package', 'require', 'dofile', 'loadfile', 'print'}) do libenv[k] = nil end
+libenv._G = libenv
+for i = 1, #libs do
+  local lib = libs[i]
+  setupvalue(lib.fn, 1, libenv)
+  local value = lib.fn(lib.name)
+  if value ~= nil then
+    G[lib.name] = value
+    libenv[lib.name] = value
+  end
+end
+
+-- Read-only proxies ------------------------------------------------------------------
+local readonly = real_setmetatable({}, {__mode = 'k'})   -- proxy -> the table it shows
+local fake_meta = real_setmetatable({}, {__mode = 'k'})  -- proxy -> what getmetatable returns (false: nil)
+local READONLY = 'Attempt to modify a readonly table'
+local function ro_newindex() return real_error(READONLY, 2) end
+
+local protect
+local function make_proxy(t, meta)
+  local p = {}
+  real_setmetatable(p, {
+    __index = t,
+    __newindex = ro_newindex,
+    __len = function() return #t end,
+    __pairs = function() return next, t, nil end,
+    __metatable = false,
+  })
+  readonly[p] = t
+  fake_meta[p] = meta or false
+  return p
+end
+-- A read-only view of t and, recursively, of the tables it holds (as Redis protects recursively).
+protect = function(t, seen)
+  if readonly[t] then return t end
+  seen = seen or {}
+  if seen[t] then return seen[t] end
+  local p = make_proxy(t)
+  seen[t] = p
+  for k, v in next, t do
+    if type(v) == 'table' then rawset(t, k, protect(v, seen)) end
+  end
+  return p
+end
+
+local function tostring51(...)
+  local v = ...
+  if math_type(v) then return fmt('%.14g', v) end
+  return tostring(...)
+end
+
+local function nonexistent(_, name)
+  return real_error("Script attempted to access nonexistent global variable '" .. tostring51(name) .. "'", 2)
+end
+
+-- Lua 5.1 / Redis behaviours -------------------------------------------------------------
+local function pcall_result(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local m = rawget(e, 'err')
+    if type(m) == 'string' or math_type(m) then return false, m end
+  end
+  return false, e
+end
+local function pcall51(f, ...)
+  return pcall_result(real_pcall(f, ...))
+end
+
+local function load_text(...)
+  local chunk, chunkname, _, env = ...
+  if select('#', ...) >= 4 then return real_load(chunk, chunkname, 't', env) end
+  return real_load(chunk, chunkname, 't')
+end
+local function loadstring51(s, chunkname)
+  if chunkname == nil then chunkname = s end
+  return real_load(s, chunkname, 't')
+end
+local function gcinfo() return floor(collectgarbage('count')) end
+
+local function setmetatable51(t, mt)
+  if readonly[t] then return real_error(READONLY, 0) end
+  if type(mt) == 'table' and not readonly[mt] then
+    local gc = rawget(mt, '__gc')
+    if gc ~= nil then
+      -- Lua 5.1 never finalizes tables: set the metatable without __gc so none is scheduled.
+      rawset(mt, '__gc', nil)
+      local ok, r = real_pcall(real_setmetatable, t, mt)
+      rawset(mt, '__gc', gc)
+      if not ok then return real_error(r, 0) end
+      return r
+    end
+  end
+  return real_setmetatable(t, mt)
+end
+local function getmetatable51(...)
+  local o = ...
+  local f = fake_meta[o]
+  if f ~= nil then
+    if f == false then return nil end
+    return f
+  end
+  return real_getmetatable(...)
+end
+local function rawset51(t, k, v)
+  if readonly[t] then return real_error(READONLY, 0) end
+  return rawset(t, k, v)
+end
+local function rawget51(t, k)
+  local target = readonly[t]
+  if target then return rawget(target, k) end
+  return rawget(t, k)
+end
+local function next51(t, k)
+  local target = readonly[t]
+  if target then return next(target, k) end
+  return next(t, k)
+end
+
+-- The error handler (Redis's __redis__err__handler): turns any error into a table
+-- {err=, source=, line=} naming the script position that raised it.
+local INTERNAL = '${SANDBOX_CHUNKNAME}'
+local function err_handler(err)
+  local level = 2
+  local i = getinfo(level, 'nSl')
+  if i and i.what == 'C' then level = 3; i = getinfo(level, 'nSl') end
+  while i and i.source == INTERNAL do level = level + 1; i = getinfo(level, 'nSl') end
+  if type(err) ~= 'table' or readonly[err] then err = {err = 'ERR ' .. tostring51(err)} end
+  if i then
+    rawset(err, 'source', i.source)
+    rawset(err, 'line', i.currentline)
+  end
+  return err
+end
+
+-- The redis API tables ------------------------------------------------------------------------
+local function redis_base(t)
+  t.call = api.call
+  t.pcall = api.pcall
+  t.log = api.log
+  t.LOG_DEBUG = 0
+  t.LOG_VERBOSE = 1
+  t.LOG_NOTICE = 2
+  t.LOG_WARNING = 3
+  t.REDIS_VERSION = REDIS_VERSION
+  t.REDIS_VERSION_NUM = REDIS_VERSION_NUM
+  t.setresp = api.setresp
+  t.sha1hex = api.sha1hex
+  t.error_reply = api.error_reply
+  t.status_reply = api.status_reply
+  t.set_repl = api.set_repl
+  t.REPL_NONE = 0
+  t.REPL_AOF = 1
+  t.REPL_SLAVE = 2
+  t.REPL_REPLICA = 2
+  t.REPL_ALL = 3
+  t.acl_check_cmd = api.acl_check_cmd
+  return t
+end
+local redis_eval = redis_base({})
+redis_eval.breakpoint = api.breakpoint
+redis_eval.debug = api.debug
+redis_eval.replicate_commands = api.replicate_commands
+local redis_function = redis_base({})
+
+-- Eval globals ------------------------------------------------------------------------------
+math.random = api.random
+math.randomseed = api.randomseed
+G.os = {clock = api.clock}
+G.error = api.error
+G.pcall = pcall51
+G.tostring = tostring51
+G.load = load_text
+G.loadstring = loadstring51
+G.gcinfo = gcinfo
+G.setmetatable = setmetatable51
+G.getmetatable = getmetatable51
+G.rawset = rawset51
+G.rawget = rawget51
+G.next = next51
+G.redis = redis_eval
+G.__redis__err__handler = err_handler
+local allowed = {}
+for _, k in ipairs({${EVAL_GLOBALS.map((g) => `'${g}'`).join(', ')}}) do allowed[k] = true end
+for k in next, G do
+  if not allowed[k] then G[k] = nil end
+end
+
+-- The string metatable reads through the string proxy and is itself read-only.
+local string_mt = real_getmetatable('')
+for k, v in next, G do
+  if type(v) == 'table' and k ~= '_G' then G[k] = protect(v) end
+end
+string_mt.__index = G.string
+string_mt.__metatable = make_proxy(string_mt)
+
+-- The globals proxy; reads of missing names raise Redis's error.
+real_setmetatable(G, {__index = nonexistent})
+local eval_env = make_proxy(G, make_proxy({__index = nonexistent}))
+G._G = eval_env
+
+-- Function libraries' globals: the same libraries, no KEYS/ARGV, the function redis API.
+local func_globals = {}
+for k, v in next, G do
+  if k ~= 'KEYS' and k ~= 'ARGV' and k ~= '__redis__err__handler' then func_globals[k] = v end
+end
+func_globals.redis = protect(redis_function)
+real_setmetatable(func_globals, {__index = nonexistent})
+local load_api = real_setmetatable({}, {__index = nonexistent})
+local redis_load = real_setmetatable({
+  register_function = api.register_function,
+  log = api.log,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+  REDIS_VERSION = REDIS_VERSION,
+  REDIS_VERSION_NUM = REDIS_VERSION_NUM,
+}, {__index = nonexistent})
+rawset(load_api, 'redis', protect(redis_load))
+local func_env = make_proxy(func_globals, make_proxy({__index = nonexistent}))
+func_globals._G = func_env
+local func_env_mt = real_getmetatable(func_env)
+local function function_mode(loading)
+  local target = loading and load_api or func_globals
+  rawset(func_env_mt, '__index', target)
+  readonly[func_env] = target
+end
+
+-- Scripts make short-lived garbage (KEYS, ARGV, replies): the generational collector suits them.
+collectgarbage('generational')
+
+return {
+  err_handler = err_handler,
+  eval_env = eval_env,
+  eval_globals = G,
+  func_env = func_env,
+  function_mode = function_mode,
+  collectgarbage = collectgarbage,
+}
+`;
