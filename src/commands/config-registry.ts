@@ -374,6 +374,12 @@ const globalHolder = (): object => GLOBAL_HOLDER;
 
 const relisten = (t: ConfigTarget): void => t.server?.relisten();
 
+/** An LRU or LFU maxmemory-policy, which always tracks access times. */
+function policyTracksAccess(t: ConfigTarget): boolean {
+  const p = t.engine.maxmemoryPolicy;
+  return p.endsWith('-lru') || p.endsWith('-lfu');
+}
+
 /** The parameters, in the order CONFIG REWRITE appends them. */
 export const CONFIG_PARAMS: readonly ConfigParam[] = [
   // --- network and clients (server-wide settings) ---
@@ -586,18 +592,23 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       t.engine.lfuDecayTime = v;
     },
   }),
-  boolParam({
-    name: 'track-access-time',
-    default: false,
-    read: (t) => t.engine.trackAccess,
-    write: (t, v) => t.engine.setTrackAccess(v),
-    validate(t, v) {
-      const p = t.engine.maxmemoryPolicy;
-      if (!v && (p.endsWith('-lru') || p.endsWith('-lfu'))) {
-        throw new ConfigValueError('access times are always tracked under an LRU or LFU maxmemory-policy');
-      }
-    },
-  }),
+  {
+    ...boolParam({
+      name: 'track-access-time',
+      default: false,
+      read: (t) => t.engine.trackAccess,
+      write: (t, v) => t.engine.setTrackAccess(v),
+      validate(t, v) {
+        if (!v && policyTracksAccess(t)) {
+          throw new ConfigValueError('access times are always tracked under an LRU or LFU maxmemory-policy');
+        }
+      },
+    }),
+    // Implied by an LRU / LFU policy: written only when asked for on its own.
+    rewrite: (t) => [
+      { line: `track-access-time ${t.engine.trackAccess ? 'yes' : 'no'}`, force: t.engine.trackAccess && !policyTracksAccess(t) },
+    ],
+  },
   {
     name: 'notify-keyspace-events',
     kind: 'special',

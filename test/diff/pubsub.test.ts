@@ -3,9 +3,10 @@
  * and to Cachee's RESP server, and every byte each connection receives
  * (replies and pushes, in order) is compared.
  *
- * After each step every connection sends `PING <token>` and the runner waits for
- * the token: Redis and Cachee both write pushes queued for a connection before
- * the reply to that connection's next command, so the streams line up.
+ * After each step the sending connection, then every other one, sends
+ * `PING <token>` and the runner waits for the token: Redis and Cachee both write
+ * pushes queued for a connection before the reply to that connection's next
+ * command, so the streams line up.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,17 +58,17 @@ class Side {
   /** Sends commands (pipelined) on one connection, then a PING barrier on every connection. */
   async step(conn: number, ...commands: (readonly Arg[])[]): Promise<void> {
     await this.conns[conn].write(Buffer.concat(commands.map((argv) => encodeRequest(argv))));
-    await this.barrier();
+    // The sender's barrier first: once it answers, the commands ran and their pushes to
+    // other connections are queued ahead of any later reply to those connections.
+    await this.sync(this.conns[conn]);
+    await Promise.all(this.conns.filter((_, i) => i !== conn).map((c) => this.sync(c)));
   }
 
-  async barrier(): Promise<void> {
-    await Promise.all(
-      this.conns.map(async (c) => {
-        const token = Buffer.from(`sync-${String(++tokens).padStart(8, '0')}\r\n`);
-        await c.write(encodeRequest(['PING', token.subarray(0, token.length - 2)]));
-        await c.until(() => c.received.includes(token) || c.closed);
-      }),
-    );
+  /** Sends `PING <token>` and waits for the token to come back. */
+  private async sync(c: RawClient): Promise<void> {
+    const token = Buffer.from(`sync-${String(++tokens).padStart(8, '0')}\r\n`);
+    await c.write(encodeRequest(['PING', token.subarray(0, token.length - 2)]));
+    await c.until(() => c.received.includes(token) || c.closed);
   }
 
   /** Each connection's stream, with barrier tokens normalised. */
