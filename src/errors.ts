@@ -158,6 +158,7 @@ export const Err = {
   scriptDebugOption: 'ERR Use SCRIPT DEBUG YES/SYNC/NO',
   roWithWriteFlag: 'ERR Can not execute a script with write flag using *_ro command.',
   invalidShebang: 'ERR Invalid script shebang',
+  invalidShebangEngine: 'ERR Invalid engine in script shebang',
   shebangEngine: (engine: string) => `ERR Unexpected engine in script shebang: ${engine}`,
   shebangOption: (option: string) => `ERR Unknown lua shebang option: ${option}`,
   shebangFlag: (flag: string) => `ERR Unexpected flag in script shebang: ${flag}`,

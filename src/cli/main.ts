@@ -18,7 +18,9 @@ import { applyDirectives, ConfigError, type Directive, parseConfigText } from '.
 import { CACHEE_VERSION, REDIS_VERSION } from '../commands/server.js';
 import type { ServerSettings } from '../commands/session.js';
 import { Engine } from '../engine/engine.js';
+
 export { ConfigError, splitConfigLine } from '../commands/config-file.js';
+
 import {
   CacheeServer,
   type CacheeServerOptions,
@@ -95,7 +97,11 @@ export function loadConfig(argv: readonly string[]): CliConfig {
   }
   for (const args of flagLines) {
     lineCount++;
-    directives.push({ args, line: lineCount, text: [args[0], ...args.slice(1).map((a) => JSON.stringify(a))].join(' ') });
+    directives.push({
+      args,
+      line: lineCount,
+      text: [args[0], ...args.slice(1).map((a) => JSON.stringify(a))].join(' '),
+    });
   }
   // Validate everything on a scratch engine, so that a bad line stops the start before anything runs.
   const engine = new Engine({ activeExpiry: false });
@@ -169,7 +175,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     logLine(level, event, fields);
   });
 
-  const engine = new Engine({ databases: cfg.databases, hz: cfg.hz, enableDebugCommand: cfg.enableDebugCommand });
+  const engine = new Engine({
+    databases: cfg.databases,
+    hz: cfg.hz,
+    enableDebugCommand: cfg.enableDebugCommand,
+  });
   const options: CacheeServerOptions = {
     port: cfg.port,
     host: cfg.bind,

@@ -41,7 +41,7 @@ export function parseTimeout(arg: Arg): number {
   if (!(Math.abs(ms) < TWO_63)) throw new ReplyError(Err.timeoutNegative);
   const t = Math.trunc(ms);
   if (t < 0) throw new ReplyError(Err.timeoutNegative);
-  // -0.5 ms truncates to -0: forever, as 0.
+  // -0.0001 s is -0.1 ms, which truncates to -0: forever, as 0.
   return t === 0 ? 0 : t;
 }
 
@@ -132,7 +132,10 @@ function moveOrBlock(
     [src],
     timeoutMs,
     // A destination of another type by then is the blocked client's WRONGTYPE (nothing moves).
-    (key) => (readyList(db, key) === undefined ? undefined : lists.move(db, src, dst, fromLeft, toLeft) ?? undefined),
+    (key) =>
+      readyList(db, key) === undefined
+        ? undefined
+        : (lists.move(db, src, dst, fromLeft, toLeft) ?? undefined),
     null,
   );
 }
@@ -166,7 +169,8 @@ function blmpop(s: Session, argv: Arg[]): Reply {
 export const blockingListCommands: CommandDef[] = [
   {
     name: 'blpop',
-    summary: 'Removes and returns the first element of the first non-empty list, blocking until one is available.',
+    summary:
+      'Removes and returns the first element of the first non-empty list, blocking until one is available.',
     // BLPOP key [key ...] timeout
     handler: (s, argv) => {
       const timeoutMs = parseTimeout(argv[argv.length - 1]);
@@ -175,7 +179,8 @@ export const blockingListCommands: CommandDef[] = [
   },
   {
     name: 'brpop',
-    summary: 'Removes and returns the last element of the first non-empty list, blocking until one is available.',
+    summary:
+      'Removes and returns the last element of the first non-empty list, blocking until one is available.',
     // BRPOP key [key ...] timeout
     handler: (s, argv) => {
       const timeoutMs = parseTimeout(argv[argv.length - 1]);
@@ -184,7 +189,8 @@ export const blockingListCommands: CommandDef[] = [
   },
   {
     name: 'blmove',
-    summary: 'Moves an element from one end of a list to an end of another, blocking until the source has one.',
+    summary:
+      'Moves an element from one end of a list to an end of another, blocking until the source has one.',
     // BLMOVE source destination <LEFT | RIGHT> <LEFT | RIGHT> timeout
     handler: (s, argv) => {
       const from = parseSide(argv[3]);
@@ -204,7 +210,8 @@ export const blockingListCommands: CommandDef[] = [
   },
   {
     name: 'blmpop',
-    summary: 'Pops one or more elements from the first non-empty list among several, blocking until one has elements.',
+    summary:
+      'Pops one or more elements from the first non-empty list among several, blocking until one has elements.',
     // BLMPOP timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]
     handler: blmpop,
   },

@@ -27,7 +27,13 @@ export function commandStat(session: Session, cmd: Command): CommandStat {
 }
 
 /** Records one executed command that took `ms` milliseconds and replied `reply`. */
-export function recordCall(session: Session, cmd: Command, argv: readonly Arg[], ms: number, reply: Reply): void {
+export function recordCall(
+  session: Session,
+  cmd: Command,
+  argv: readonly Arg[],
+  ms: number,
+  reply: Reply,
+): void {
   const engine = session.engine;
   // Redis measures whole microseconds (ustime()).
   const us = Math.floor(ms * 1000);

@@ -23,7 +23,13 @@ import { setLimits } from '../types/set.js';
 import { zsetLimits } from '../types/zset.js';
 import { type Arg, argText } from '../util/bytes.js';
 import { tryParseDouble, tryParseInt64 } from '../util/numbers.js';
-import type { ClientOutputBufferLimits, OutputBufferLimit, ServerSettings, ServerView, Session } from './session.js';
+import type {
+  ClientOutputBufferLimits,
+  OutputBufferLimit,
+  ServerSettings,
+  ServerView,
+  Session,
+} from './session.js';
 
 /** What a parameter reads and writes: the engine, the server-wide settings, the RESP server if any. */
 export interface ConfigTarget {
@@ -270,7 +276,8 @@ function numericParam(
       // The parser's result is a C long long; unsigned fields compare it as unsigned.
       let v = BigInt.asIntN(64, parsed);
       if (spec.unsigned) v = BigInt.asUintN(64, v);
-      if (v < min || v > max) throw new ConfigValueError(`argument must be between ${min} and ${max} inclusive`);
+      if (v < min || v > max)
+        throw new ConfigValueError(`argument must be between ${min} and ${max} inclusive`);
       const stored = Number(v);
       spec.write(t, stored);
       rememberExact(spec.holder(t), name, v, stored);
@@ -330,17 +337,28 @@ const OUTPUT_CLASSES = ['normal', 'replica', 'pubsub'] as const;
 
 /** updateClientOutputBufferLimit: `<class> <hard> <soft> <seconds>` groups, all validated before any is stored. */
 function setOutputBufferLimits(t: ConfigTarget, args: readonly string[]): void {
-  if (args.length % 4 !== 0) throw new ConfigValueError('Wrong number of arguments in buffer limit configuration.');
+  if (args.length % 4 !== 0)
+    throw new ConfigValueError('Wrong number of arguments in buffer limit configuration.');
   const next: ClientOutputBufferLimits = { ...outputBufferLimits(t.settings) };
   for (let j = 0; j < args.length; j += 4) {
     const cls = args[j].toLowerCase();
-    const key = cls === 'normal' ? 'normal' : cls === 'slave' || cls === 'replica' ? 'replica' : cls === 'pubsub' ? 'pubsub' : null;
-    if (key === null) throw new ConfigValueError('Invalid client class specified in buffer limit configuration.');
+    const key =
+      cls === 'normal'
+        ? 'normal'
+        : cls === 'slave' || cls === 'replica'
+          ? 'replica'
+          : cls === 'pubsub'
+            ? 'pubsub'
+            : null;
+    if (key === null)
+      throw new ConfigValueError('Invalid client class specified in buffer limit configuration.');
     const hard = memtoull(args[j + 1]);
     const soft = memtoull(args[j + 2]);
     const seconds = strtollStrict(args[j + 3]);
     if (hard === undefined || soft === undefined || seconds === undefined || seconds < 0n) {
-      throw new ConfigValueError('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+      throw new ConfigValueError(
+        'Error in hard, soft or soft_seconds setting in buffer limit configuration.',
+      );
     }
     next[key] = { hard: Number(hard), soft: Number(soft), softSeconds: Number(seconds) };
   }
@@ -389,7 +407,11 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     max: 65535n,
     default: 6379n,
     holder: settingsHolder,
-    read: (t) => (t.server ? t.server.port : (t.settings.port ?? 6379)),
+    // As configured; port 0 (any free port) shows the port actually bound.
+    read: (t) => {
+      const port = t.settings.port ?? 6379;
+      return port === 0 && t.server ? t.server.port : port;
+    },
     write: (t, v) => {
       t.settings.port = v;
     },
@@ -606,7 +628,10 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     }),
     // Implied by an LRU / LFU policy: written only when asked for on its own.
     rewrite: (t) => [
-      { line: `track-access-time ${t.engine.trackAccess ? 'yes' : 'no'}`, force: t.engine.trackAccess && !policyTracksAccess(t) },
+      {
+        line: `track-access-time ${t.engine.trackAccess ? 'yes' : 'no'}`,
+        force: t.engine.trackAccess && !policyTracksAccess(t),
+      },
     ],
   },
   {
@@ -696,7 +721,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
           throw new ConfigValueError('Invalid latency-tracking-info-percentiles parameters');
         }
         if (p > 100 || p < 0) {
-          throw new ConfigValueError('latency-tracking-info-percentiles parameters should sit between [0.0,100.0]');
+          throw new ConfigValueError(
+            'latency-tracking-info-percentiles parameters should sit between [0.0,100.0]',
+          );
         }
         out.push(p);
       }
@@ -815,7 +842,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
           throw new ConfigValueError('Invalid save parameters');
         }
       }
-      if (list.length > 0) throw new ConfigValueError('Cachee does not persist data: only save "" is accepted');
+      if (list.length > 0)
+        throw new ConfigValueError('Cachee does not persist data: only save "" is accepted');
     },
     rewrite: () => [{ line: 'save ""', force: true }],
   },
@@ -867,7 +895,11 @@ export function isSensitiveConfig(name: Arg): boolean {
 }
 
 /** Directives redis-server still accepts and ignores (loadServerConfigFromString's deprecated_configs). */
-const DEPRECATED_DIRECTIVES = new Set(['list-max-ziplist-entries', 'list-max-ziplist-value', 'lua-replicate-commands']);
+const DEPRECATED_DIRECTIVES = new Set([
+  'list-max-ziplist-entries',
+  'list-max-ziplist-value',
+  'lua-replicate-commands',
+]);
 
 /**
  * Applies one config-file directive (or `--name value` flag) as redis-server's

@@ -239,7 +239,8 @@ export function helpReply(lines: readonly string[]): Reply {
 
 /** addReplySubcommandSyntaxError: `unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP.` */
 export function subcommandSyntaxError(argv: readonly Arg[]): ReplyError {
-  return new ReplyError(oneLine(Err.subcommandSyntax(argText(argv[1]).slice(0, 128), argText(argv[0]).toUpperCase())));
+  const sub = argText(argv[1]).slice(0, 128);
+  return new ReplyError(oneLine(Err.subcommandSyntax(sub, argText(argv[0]).toUpperCase())));
 }
 
 /**
@@ -481,7 +482,8 @@ export const connectionCommands: CommandDef[] = [
   },
   {
     name: 'reset',
-    summary: 'Resets the connection: database 0, RESP2, no name, no transaction or subscriptions, unauthenticated.',
+    summary:
+      'Resets the connection: database 0, RESP2, no name, no transaction or subscriptions, unauthenticated.',
     // RESET
     handler: (s) => {
       discardTransaction(s);

@@ -68,7 +68,8 @@ function debugObject(s: Session, keyArg: Arg): Reply {
   const encoding = objectEncoding(db, key) ?? 'raw';
   const refcount = objectRefcount(db, key) ?? 1;
   const packed = db.freq.get(key);
-  const lru = engine.lfu && packed !== undefined ? packed : (db.access.get(key) ?? engine.lruClock()) & 0xffffff;
+  const lru =
+    engine.lfu && packed !== undefined ? packed : (db.access.get(key) ?? engine.lruClock()) & 0xffffff;
   const idle = engine.lfu ? 0 : (db.idleSeconds(key) ?? 0);
   let extra = '';
   if (v instanceof RedisList) {
@@ -101,7 +102,8 @@ function debugPopulate(s: Session, argv: Arg[]): Reply {
     const key = toKey(name);
     if (db.write(key) !== undefined) continue;
     const base = `value:${j}`;
-    const value = size === 0 ? base : size <= base.length ? base.slice(0, size) : base + '\0'.repeat(size - base.length);
+    const value =
+      size === 0 ? base : size <= base.length ? base.slice(0, size) : base + '\0'.repeat(size - base.length);
     db.set(key, value);
   }
   return OK;
@@ -151,7 +153,8 @@ export const debugCommands: CommandDef[] = [
       }
       if (isOption(sub, 'OBJECT') && argc === 3) return debugObject(s, argv[2]);
       if (isOption(sub, 'POPULATE') && argc >= 3 && argc <= 5) return debugPopulate(s, argv);
-      if (isOption(sub, 'ERROR') && argc === 3) return new ReplyError(argText(argv[2]).replace(/[\r\n]/g, ' '));
+      if (isOption(sub, 'ERROR') && argc === 3)
+        return new ReplyError(argText(argv[2]).replace(/[\r\n]/g, ' '));
       if (isOption(sub, 'CHANGE-REPL-ID') && argc === 2) return OK;
       throw subcommandSyntaxError(argv);
     },

@@ -4,11 +4,11 @@
  * server, the sync API's `call` and Lua's `redis.call` all come through here.
  */
 import { Err, ReplyError } from '../errors.js';
+import type { Reply } from '../protocol/reply.js';
 import { type Arg, argText } from '../util/bytes.js';
 import { recordCall, recordRejection } from './call-stats.js';
 import { debugAllowed } from './debug.js';
 import { COMMAND_TABLE } from './registry.js';
-import type { Reply } from '../protocol/reply.js';
 import type { Session } from './session.js';
 import type { Command } from './table.js';
 import { isQueued, queueCommand, rejectCommand } from './transactions.js';

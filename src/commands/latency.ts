@@ -71,7 +71,8 @@ export function latencyReport(engine: Engine): string {
   for (const [event, ts] of events) {
     eventnum++;
     if (eventnum === 1) {
-      report += "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n";
+      report +=
+        "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n";
     }
     const ls = analyze(ts, nowSec);
     report += `${eventnum}. ${event}: ${ls.samples} latency spikes (average ${ls.avg}ms, mean deviation ${ls.mad}ms, period ${(ls.period / ls.samples).toFixed(2)} sec). Worst all time event ${ts.max}ms.`;
@@ -163,7 +164,11 @@ const CHARSET_FILL = '_o#';
 const LABEL_MARGIN_TOP = 1;
 
 /** sparklineRender with SPARKLINE_FILL: rows of `_o#|`, then the labels written vertically. */
-function sparkline(samples: readonly { value: number; label: string }[], columns: number, rows: number): string {
+function sparkline(
+  samples: readonly { value: number; label: string }[],
+  columns: number,
+  rows: number,
+): string {
   let min = 0;
   let max = 0;
   samples.forEach((s, i) => {
@@ -329,7 +334,8 @@ export const latencyCommands: CommandDef[] = [
       const stats = s.engine.commandStats;
       const items: Reply[] = [];
       if (argv.length === 2) {
-        for (const [name, stat] of stats) if (stat.histogram !== null) items.push(name, commandCdf(stat.histogram));
+        for (const [name, stat] of stats)
+          if (stat.histogram !== null) items.push(name, commandCdf(stat.histogram));
         return new MapReply(items);
       }
       for (let i = 2; i < argv.length; i++) {
@@ -339,7 +345,8 @@ export const latencyCommands: CommandDef[] = [
         if (!name.includes('|')) {
           // A container: its subcommands' histograms too.
           for (const [sub, stat] of stats) {
-            if (stat.histogram !== null && sub.startsWith(`${name}|`)) items.push(sub, commandCdf(stat.histogram));
+            if (stat.histogram !== null && sub.startsWith(`${name}|`))
+              items.push(sub, commandCdf(stat.histogram));
           }
         }
       }

@@ -8,9 +8,9 @@ import v8 from 'node:v8';
 import type { Engine } from '../engine/engine.js';
 import { Err, ReplyError } from '../errors.js';
 import { DoubleReply, MapReply, OK, type Reply, VerbatimReply } from '../protocol/reply.js';
+import { DEFAULT_SAMPLES, HEAP_NUMBER, MAP_ENTRY, memoryUsage } from '../types/memory-usage.js';
 import { isOption, toKey } from '../util/bytes.js';
 import { parseInt64 } from '../util/numbers.js';
-import { DEFAULT_SAMPLES, HEAP_NUMBER, MAP_ENTRY, memoryUsage } from '../types/memory-usage.js';
 import { helpReply } from './connection.js';
 import { trackPeakMemory } from './server.js';
 import type { Session } from './session.js';
@@ -154,7 +154,7 @@ const MEMORY_HELP = [
 export const memoryCommands: CommandDef[] = [
   {
     name: 'memory|usage',
-    summary: "Estimates the bytes a key and its value take on the heap.",
+    summary: 'Estimates the bytes a key and its value take on the heap.',
     // MEMORY USAGE key [SAMPLES count]
     handler: (s, argv) => {
       let samples = DEFAULT_SAMPLES;

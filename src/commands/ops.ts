@@ -20,7 +20,9 @@ export const opsCommands: CommandDef[] = [
       const clock = s.engine.clock;
       // Microseconds from the high-resolution clock when the engine runs on the wall clock.
       const us =
-        clock === systemClock ? Math.floor((performance.timeOrigin + performance.now()) * 1000) : clock.now() * 1000;
+        clock === systemClock
+          ? Math.floor((performance.timeOrigin + performance.now()) * 1000)
+          : clock.now() * 1000;
       return [String(Math.floor(us / 1e6)), String(us % 1e6)];
     },
   },
@@ -32,7 +34,8 @@ export const opsCommands: CommandDef[] = [
   },
   {
     name: 'wait',
-    summary: 'Waits for replicas to acknowledge writes; Cachee has none, so it answers 0 (after the timeout).',
+    summary:
+      'Waits for replicas to acknowledge writes; Cachee has none, so it answers 0 (after the timeout).',
     // WAIT numreplicas timeout
     handler: (s, argv): Reply => {
       const numreplicas = tryParseInt64(argv[1]);

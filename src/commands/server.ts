@@ -54,7 +54,9 @@ const ALL_SECTIONS = [
 ] as const;
 type Section = (typeof ALL_SECTIONS)[number];
 /** `default` (and no argument): all but commandstats and latencystats. */
-const DEFAULT_SECTIONS: readonly Section[] = ALL_SECTIONS.filter((s) => s !== 'commandstats' && s !== 'latencystats');
+const DEFAULT_SECTIONS: readonly Section[] = ALL_SECTIONS.filter(
+  (s) => s !== 'commandstats' && s !== 'latencystats',
+);
 
 /** Redis's bytesToHuman. */
 export function bytesToHuman(n: number): string {
@@ -294,7 +296,9 @@ function sectionLines(section: Section, s: Session, server: ServerView | null): 
       for (const [name, c] of engine.commandStats) {
         const h = c.histogram;
         if (h === null || h.total === 0) continue;
-        const parts = percentiles.map((p) => `p${formatPercentile(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`);
+        const parts = percentiles.map(
+          (p) => `p${formatPercentile(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`,
+        );
         lines.push([`latency_percentiles_usec_${name}`, parts.join(',')]);
       }
       return lines;

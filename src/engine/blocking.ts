@@ -130,7 +130,7 @@ export class BlockingRegistry {
   };
   private readonly onKeyModified = (db: Database, key: string): void => {
     const queues = this.queues[db.index];
-    if (queues !== undefined && queues.has(key)) this.markReady(db, key);
+    if (queues?.has(key)) this.markReady(db, key);
   };
 
   constructor(private readonly engine: Engine) {}
@@ -335,7 +335,7 @@ export class BlockingRegistry {
   }
 
   private arm(w: AnyWaiter, ms: number): void {
-    const delay = ms > MAX_TIMER_MS ? MAX_TIMER_MS : ms;
+    const delay = Math.min(ms, MAX_TIMER_MS);
     w.timerLeft = ms - delay;
     w.timer = setTimeout(this.onTimer, delay, w);
   }

@@ -78,6 +78,7 @@ export class ActiveExpiry {
     }
     const elapsed = performance.now() - started;
     stats.expireCycleCpuMs += elapsed;
-    if (this.engine.latencyMonitorThreshold > 0) this.engine.latencySample('expire-cycle', Math.floor(elapsed));
+    if (this.engine.latencyMonitorThreshold > 0)
+      this.engine.latencySample('expire-cycle', Math.floor(elapsed));
   }
 }

@@ -64,7 +64,14 @@ export class SlowLog {
   private nextId = 0;
 
   /** slowlogPushEntryIfNeeded, once the caller has compared the duration with the threshold. */
-  push(argv: readonly RedisValue[], duration: number, timeSec: number, addr: string, name: string, maxLen: number): void {
+  push(
+    argv: readonly RedisValue[],
+    duration: number,
+    timeSec: number,
+    addr: string,
+    name: string,
+    maxLen: number,
+  ): void {
     this.entries.unshift({ id: this.nextId++, time: timeSec, duration, argv: slowlogArgv(argv), addr, name });
     if (this.entries.length > maxLen) this.entries.length = maxLen;
   }

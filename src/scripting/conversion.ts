@@ -14,8 +14,9 @@
  * (RESP3), table → {err=} error, {ok=} status, {double=}, {big_number=},
  * {verbatim_string=}, {map=}, {set=}, else an array up to the first nil; any
  * other type → nil. Nesting deeper than Lua 5.1's 8000-slot C stack allows
- * turns into Redis's "reached lua stack limit" error at that depth: the stack
- * heights at each step mirror Redis's, so the cut happens where Redis cuts.
+ * turns into Redis's "reached lua stack limit" error at that depth (the stack
+ * heights at each step mirror Redis's), and so does nesting beyond
+ * {@link MAX_REPLY_NESTING} levels, where Cachee cuts earlier than Redis.
  */
 import { Err, ReplyError } from '../errors.js';
 import {
@@ -35,6 +36,12 @@ import { LUA_REGISTRYINDEX, type LuaState, LuaType, type LuaWasm } from './lua-w
 
 /** Lua 5.1's LUAI_MAXCSTACK: Redis's lua_checkstack fails beyond it. */
 const LUA51_MAX_STACK = 8000;
+/**
+ * Nesting Cachee converts before answering "reached lua stack limit" itself: Redis
+ * allows about 8000 levels, but replies that deep would exhaust the JS stack of the
+ * (recursive) reply encoders, so deeper tables stop here.
+ */
+export const MAX_REPLY_NESTING = 1000;
 
 /** Small lua_Integer values, to avoid a BigInt allocation per array index or small integer. */
 const SMALL_INTS: bigint[] = Array.from({ length: 1025 }, (_, i) => BigInt(i));
@@ -259,15 +266,94 @@ end
 
 const STACK_LIMIT = new ReplyError(Err.luaStackLimit);
 
+/** A table being converted: an array, or a map / set being iterated with lua_next. */
+interface Frame {
+  readonly kind: 0 | 6 | 7;
+  /** Stack index of the table (for maps and sets, the inner table is at base + 1). */
+  readonly base: number;
+  readonly items: Reply[];
+  /** Next array index. */
+  j: number;
+  /** Map: the key was converted, its value is next. */
+  valueNext: boolean;
+}
+
 /**
  * Converts the value on top of the stack to a reply, as Redis's luaReplyToRedisReply
  * does, and pops it. `classifier` is a registry reference to the classifier function;
- * `resp` is the script's protocol (it decides how booleans go out).
+ * `resp` is the script's protocol (it decides how booleans go out). Iterative (an
+ * explicit stack of frames, not JS recursion), so nesting as deep as Redis allows
+ * (about 8000 levels) does not exhaust the JS stack; the Lua stack heights are Redis's.
  */
 export function luaToReply(vm: LuaWasm, L: LuaState, classifier: number, resp: 2 | 3): Reply {
   const x = vm.x;
+  const frames: Frame[] = [];
+  let value: Reply | Frame = convertTop(vm, L, classifier, resp);
+  for (;;) {
+    if (isFrame(value)) {
+      if (frames.length >= MAX_REPLY_NESTING) {
+        x.lua_settop(L, value.base - 1);
+        value = STACK_LIMIT;
+        frames[frames.length - 1].items.push(value);
+      } else {
+        frames.push(value);
+      }
+    } else {
+      if (frames.length === 0) return value;
+      frames[frames.length - 1].items.push(value);
+    }
+    // Put the top frame's next element on the stack, or finish the frame.
+    const f = frames[frames.length - 1];
+    let more: boolean;
+    if (f.kind === TableKind.Array) {
+      more = x.lua_rawgeti(L, f.base, big(f.j++)) !== LuaType.Nil;
+      if (!more) x.lua_settop(L, f.base - 1);
+    } else if (f.kind === TableKind.Map) {
+      if (f.valueNext) {
+        // The value is on top (under it the key, which lua_next continues from).
+        f.valueNext = false;
+        more = true;
+      } else {
+        more = x.lua_next(L, f.base + 1) !== 0;
+        if (more) {
+          x.lua_pushvalue(L, -2);
+          f.valueNext = true;
+        } else {
+          x.lua_settop(L, f.base - 1);
+        }
+      }
+    } else {
+      more = x.lua_next(L, f.base + 1) !== 0;
+      if (more) {
+        x.lua_settop(L, -2);
+        x.lua_pushvalue(L, -1);
+      } else {
+        x.lua_settop(L, f.base - 1);
+      }
+    }
+    if (more) {
+      value = convertTop(vm, L, classifier, resp);
+    } else {
+      frames.pop();
+      value = f.kind === TableKind.Array ? f.items : f.kind === TableKind.Map ? new MapReply(f.items) : new SetReply(f.items);
+    }
+  }
+}
+
+function isFrame(v: Reply | Frame): v is Frame {
+  return typeof v === 'object' && v !== null && (v as Frame).valueNext !== undefined;
+}
+
+/**
+ * Converts the value on top: a scalar reply (the value popped), or for an array,
+ * map or set table a frame whose table(s) stay on the stack.
+ */
+function convertTop(vm: LuaWasm, L: LuaState, classifier: number, resp: 2 | 3): Reply | Frame {
+  const x = vm.x;
   const t = x.lua_type(L, -1);
-  if (x.lua_gettop(L) + 4 > LUA51_MAX_STACK) {
+  const top = x.lua_gettop(L);
+  // Redis's lua_checkstack(lua, 4) fails once Lua 5.1's C stack limit would be passed.
+  if (top + 4 > LUA51_MAX_STACK) {
     x.lua_settop(L, -2);
     return STACK_LIMIT;
   }
@@ -284,9 +370,7 @@ export function luaToReply(vm: LuaWasm, L: LuaState, classifier: number, resp: 2
       out = numberToInteger(x.lua_tonumberx(L, -1, 0));
       break;
     case LuaType.Table:
-      x.lua_checkstack(L, 8);
-      out = tableToReply(vm, L, classifier, resp);
-      break;
+      return classifyTable(vm, L, classifier, top);
     default:
       out = null;
   }
@@ -294,84 +378,48 @@ export function luaToReply(vm: LuaWasm, L: LuaState, classifier: number, resp: 2
   return out;
 }
 
-/** A table on top of the stack (left there) as a reply. */
-function tableToReply(vm: LuaWasm, L: LuaState, classifier: number, resp: 2 | 3): Reply {
+/** The table at `base` (the top): a scalar reply (table popped) or a frame to iterate. */
+function classifyTable(vm: LuaWasm, L: LuaState, classifier: number, base: number): Reply | Frame {
   const x = vm.x;
-  const base = x.lua_gettop(L);
+  x.lua_checkstack(L, 8);
   x.lua_rawgeti(L, LUA_REGISTRYINDEX, big(classifier));
   x.lua_pushvalue(L, base);
   if (x.lua_pcallk(L, 1, 3, 0, 0, 0) !== 0) {
-    x.lua_settop(L, base);
+    x.lua_settop(L, base - 1);
     return null;
   }
-  const kind = Number(x.lua_tonumberx(L, base + 1, 0));
+  const kind = x.lua_tonumberx(L, base + 1, 0);
+  let out: Reply;
   switch (kind) {
     case TableKind.Err: {
       const msg = vm.readValue(L, base + 2)!;
-      x.lua_settop(L, base);
-      return new ReplyError(oneLine(typeof msg === 'string' ? msg : msg.toString('latin1')));
+      out = new ReplyError(oneLine(typeof msg === 'string' ? msg : msg.toString('latin1')));
+      break;
     }
-    case TableKind.Ok: {
-      const text = vm.readString(L, base + 2);
-      x.lua_settop(L, base);
-      return new StatusReply(oneLine(text));
-    }
-    case TableKind.Double: {
-      const d = x.lua_tonumberx(L, base + 2, 0);
-      x.lua_settop(L, base);
-      return new DoubleReply(d);
-    }
-    case TableKind.BigNumber: {
-      const digits = vm.readString(L, base + 2);
-      x.lua_settop(L, base);
-      return new BigNumberReply(oneLine(digits));
-    }
-    case TableKind.Verbatim: {
-      const format = vm.readString(L, base + 2);
-      const text = vm.readString(L, base + 3);
-      x.lua_settop(L, base);
-      return new VerbatimReply(format, text);
-    }
-    case TableKind.Map: {
-      // Stack as Redis has it while iterating: table, map, key, value (+ key copy).
+    case TableKind.Ok:
+      out = new StatusReply(oneLine(vm.readString(L, base + 2)));
+      break;
+    case TableKind.Double:
+      out = new DoubleReply(x.lua_tonumberx(L, base + 2, 0));
+      break;
+    case TableKind.BigNumber:
+      out = new BigNumberReply(oneLine(vm.readString(L, base + 2)));
+      break;
+    case TableKind.Verbatim:
+      out = new VerbatimReply(vm.readString(L, base + 2), vm.readString(L, base + 3));
+      break;
+    case TableKind.Map:
+    case TableKind.Set:
+      // As Redis has it while iterating: the table, the inner table, then the key.
       x.lua_settop(L, base + 2);
       x.lua_rotate(L, base + 1, -1);
       x.lua_settop(L, base + 1);
-      const items: Reply[] = [];
       x.lua_pushnil(L);
-      while (x.lua_next(L, base + 1) !== 0) {
-        x.lua_pushvalue(L, -2);
-        items.push(luaToReply(vm, L, classifier, resp));
-        items.push(luaToReply(vm, L, classifier, resp));
-      }
+      return { kind, base, items: [], j: 1, valueNext: false };
+    default:
       x.lua_settop(L, base);
-      return new MapReply(items);
-    }
-    case TableKind.Set: {
-      x.lua_settop(L, base + 2);
-      x.lua_rotate(L, base + 1, -1);
-      x.lua_settop(L, base + 1);
-      const items: Reply[] = [];
-      x.lua_pushnil(L);
-      while (x.lua_next(L, base + 1) !== 0) {
-        x.lua_settop(L, -2);
-        x.lua_pushvalue(L, -1);
-        items.push(luaToReply(vm, L, classifier, resp));
-      }
-      x.lua_settop(L, base);
-      return new SetReply(items);
-    }
-    default: {
-      x.lua_settop(L, base);
-      const items: Reply[] = [];
-      for (let j = 1; ; j++) {
-        if (x.lua_rawgeti(L, base, big(j)) === LuaType.Nil) {
-          x.lua_settop(L, base);
-          break;
-        }
-        items.push(luaToReply(vm, L, classifier, resp));
-      }
-      return items;
-    }
+      return { kind: TableKind.Array, base, items: [], j: 1, valueNext: false };
   }
+  x.lua_settop(L, base - 1);
+  return out;
 }

@@ -40,6 +40,7 @@ import {
   LuaType,
   LuaWasm,
 } from './lua-wasm.js';
+import { lua51Message } from './messages.js';
 import type { Rand48 } from './rand48.js';
 import { SANDBOX_CHUNKNAME, SANDBOX_SOURCE } from './sandbox.js';
 import { sha1hex } from './sha1.js';
@@ -656,11 +657,17 @@ export class LuaEngine {
       this.current = null;
     }
     let reply: Reply;
-    if (status === LuaStatus.Ok) {
-      reply = luaToReply(this.vm, L, this.classifierRef, ctx.resp);
-    } else {
-      reply = this.errorReply(ctx.name);
-      if (status === LuaStatus.ErrMem) this.collect();
+    try {
+      if (status === LuaStatus.Ok) {
+        reply = luaToReply(this.vm, L, this.classifierRef, ctx.resp);
+      } else {
+        reply = this.errorReply(ctx.name);
+        if (status === LuaStatus.ErrMem) this.collect();
+      }
+    } catch (e) {
+      // Not a Lua error: a JS failure (such as a stack overflow) may have cut through the VM.
+      this.lost = true;
+      throw new LuaStateLost(e instanceof Error ? e.message : String(e));
     }
     x.lua_settop(L, 0);
     return reply;
@@ -673,12 +680,12 @@ export class LuaEngine {
     const L = this.L;
     if (x.lua_type(L, -1) !== LuaType.Table) {
       const msg = x.lua_isstring(L, -1) ? vm.readString(L, -1) : 'execution failure';
-      return new ReplyError(oneLine(Err.scriptRun(name, truncateBytes(msg, 100))));
+      return new ReplyError(oneLine(Err.scriptRun(name, truncateBytes(lua51Message(msg), 100))));
     }
     const msg = rawStringField(vm, L, 'err');
     const source = rawStringField(vm, L, 'source');
     const line = rawStringField(vm, L, 'line');
-    let text = msg ?? Err.scriptUnknownError;
+    let text = msg === null ? Err.scriptUnknownError : lua51Message(msg);
     if (source !== null && line !== null) text += ` script: ${name}, on ${source}:${line}.`;
     return new ReplyError(oneLine(text));
   }
@@ -695,7 +702,7 @@ export class LuaEngine {
     this.functionMode(true);
     try {
       const ref = this.compile(code, '@user_function', true);
-      if (typeof ref === 'string') return Err.functionCompile(ref);
+      if (typeof ref === 'string') return Err.functionCompile(lua51Message(ref));
       x.lua_settop(L, 0);
       x.lua_rawgeti(L, LUA_REGISTRYINDEX, big(ref));
       this.release(ref);
@@ -714,7 +721,7 @@ export class LuaEngine {
         else msg = `ERR ${vm.readString(L, -1)}`;
         x.lua_settop(L, 0);
         if (status === LuaStatus.ErrMem) this.collect();
-        return Err.functionRegister(msg);
+        return Err.functionRegister(lua51Message(msg));
       }
       x.lua_settop(L, 0);
       return registered;

@@ -87,6 +87,8 @@ local fmt, math_type, floor = string.format, math.type, math.floor
 local libenv = {}
 for k, v in next, G do libenv[k] = v end
 for _, k in ipairs({'io', 'os', 'debug', 'package', 'require', 'dofile', 'loadfile', 'print'}) do libenv[k] = nil end
+-- debug.getinfo only: libraries name the function in their argument errors, as C's luaL_argerror does.
+libenv.debug = {getinfo = getinfo}
 libenv._G = libenv
 for i = 1, #libs do
   local lib = libs[i]
@@ -107,16 +109,17 @@ local function ro_newindex() return real_error(READONLY, 2) end
 local protect
 local function make_proxy(t, meta)
   local p = {}
-  real_setmetatable(p, {
+  local mt = {
     __index = t,
     __newindex = ro_newindex,
     __len = function() return #t end,
     __pairs = function() return next, t, nil end,
     __metatable = false,
-  })
+  }
+  real_setmetatable(p, mt)
   readonly[p] = t
   fake_meta[p] = meta or false
-  return p
+  return p, mt
 end
 -- A read-only view of t and, recursively, of the tables it holds (as Redis protects recursively).
 protect = function(t, seen)
@@ -303,9 +306,8 @@ local redis_load = real_setmetatable({
   REDIS_VERSION_NUM = REDIS_VERSION_NUM,
 }, {__index = nonexistent})
 rawset(load_api, 'redis', protect(redis_load))
-local func_env = make_proxy(func_globals, make_proxy({__index = nonexistent}))
+local func_env, func_env_mt = make_proxy(func_globals, make_proxy({__index = nonexistent}))
 func_globals._G = func_env
-local func_env_mt = real_getmetatable(func_env)
 local function function_mode(loading)
   local target = loading and load_api or func_globals
   rawset(func_env_mt, '__index', target)

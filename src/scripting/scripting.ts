@@ -20,8 +20,10 @@ import type { Reply } from '../protocol/reply.js';
 import { type Arg, argText } from '../util/bytes.js';
 import { FunctionRegistry } from './functions.js';
 import type { ScriptClient, ScriptHost } from './host.js';
-import { FLAG_NO_WRITES, LuaEngine, LuaStateLost, SCRIPT_FLAGS } from './lua-engine.js';
+import { FLAG_NO_WRITES, LuaEngine, LuaStateLost } from './lua-engine.js';
 import { Rand48 } from './rand48.js';
+import { lua51Message } from './messages.js';
+import { parseScriptShebang } from './shebang.js';
 import { sha1hex } from './sha1.js';
 
 /** Scripting limits of an engine. */
@@ -114,31 +116,7 @@ export class Scripting {
 
   /** Parses the shebang and compiles a script body; adds it to the cache. */
   private create(body: Arg, sha: string, fromEval: boolean): Script {
-    let code: string | Buffer = body;
-    let flags = 0;
-    let shebang = false;
-    const bytes = typeof body === 'string' ? null : body;
-    const startsWithShebang = bytes ? bytes[0] === 0x23 && bytes[1] === 0x21 : (body as string).startsWith('#!');
-    if (startsWithShebang) {
-      shebang = true;
-      const eol = bytes ? bytes.indexOf(0x0a) : (body as string).indexOf('\n');
-      if (eol < 0) throw new ReplyError(Err.invalidShebang);
-      const line = bytes ? bytes.subarray(0, eol).toString('utf8') : (body as string).slice(0, eol);
-      const parts = line.split(' ');
-      if (parts[0] !== '#!lua') throw new ReplyError(Err.shebangEngine(parts[0]));
-      for (let j = 1; j < parts.length; j++) {
-        const part = parts[j];
-        if (!part.startsWith('flags=')) throw new ReplyError(Err.shebangOption(part));
-        const list = part.slice(6);
-        if (list === '') continue;
-        for (const flag of list.split(',')) {
-          const bit = SCRIPT_FLAGS.indexOf(flag as (typeof SCRIPT_FLAGS)[number]);
-          if (bit < 0) throw new ReplyError(Err.shebangFlag(flag));
-          flags |= 1 << bit;
-        }
-      }
-      code = bytes ? bytes.subarray(eol) : (body as string).slice(eol);
-    }
+    const { code, flags, shebang } = parseScriptShebang(body);
     const script: Script = { sha, code, flags, shebang, ref: -1, generation: 0 };
     this.compile(script);
     this.scripts.set(sha, script);
@@ -151,7 +129,7 @@ export class Scripting {
     const lua = this.state();
     const ref = lua.compile(script.code, '@user_script', false);
     if (typeof ref === 'string') {
-      throw new ReplyError(Err.scriptCompile(ref).replace(/[\r\n]/g, ' '));
+      throw new ReplyError(Err.scriptCompile(lua51Message(ref)).replace(/[\r\n]/g, ' '));
     }
     script.ref = ref;
     script.generation = this.generation;

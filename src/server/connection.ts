@@ -20,6 +20,7 @@
  * 32 MB at once, or 8 MB for more than 60 s.
  */
 import type { Socket } from 'node:net';
+import { outputBufferLimits } from '../commands/config-registry.js';
 import { dispatch } from '../commands/dispatch.js';
 import { clearSubscriptions } from '../commands/pubsub.js';
 import { type ConnectionInfo, ReplyMode, Session } from '../commands/session.js';
@@ -35,10 +36,6 @@ import type { CacheeServer } from './server.js';
 const CHECK_EVERY = 64;
 /** ...and written out once it holds this many bytes. */
 const FLUSH_BYTES = 256 * 1024;
-/** `client-output-buffer-limit pubsub 32mb 8mb 60`, Redis's default. */
-const PUBSUB_HARD_LIMIT = 32 * 1024 * 1024;
-const PUBSUB_SOFT_LIMIT = 8 * 1024 * 1024;
-const PUBSUB_SOFT_MS = 60_000;
 
 /** Formats ip:port as Redis does (IPv6 in brackets; IPv4-mapped IPv6 as plain IPv4). */
 export function formatAddress(ip: string | undefined, port: number | undefined): string {
@@ -124,11 +121,13 @@ export class Connection extends Session {
       return false;
     }
     const used = this.socket.writableLength + this.out.length;
-    let over = used >= PUBSUB_HARD_LIMIT;
-    if (!over && used >= PUBSUB_SOFT_LIMIT) {
+    // `client-output-buffer-limit pubsub <hard> <soft> <seconds>` (default 32mb 8mb 60; 0 = no limit).
+    const limit = outputBufferLimits(this.owner.settings).pubsub;
+    let over = limit.hard > 0 && used >= limit.hard;
+    if (!over && limit.soft > 0 && used >= limit.soft) {
       const now = this.engine.clock.now();
       if (this.softLimitSince === 0) this.softLimitSince = now || 1;
-      else over = now - this.softLimitSince > PUBSUB_SOFT_MS;
+      else over = now - this.softLimitSince > limit.softSeconds * 1000;
     } else if (!over) {
       this.softLimitSince = 0;
     }

@@ -12,13 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import diagnostics_channel from 'node:diagnostics_channel';
 import net from 'node:net';
-import type { ServerSettings, ServerStats, ServerView, Session } from '../commands/session.js';
 import { arityOk, lookupCommand } from '../commands/dispatch.js';
+import type { ServerSettings, ServerStats, ServerView, Session } from '../commands/session.js';
 import type { Command } from '../commands/table.js';
-import type { Arg } from '../util/bytes.js';
 import type { Engine } from '../engine/engine.js';
 import { Err } from '../errors.js';
 import { DEFAULT_LIMITS } from '../protocol/parser.js';
+import type { Arg } from '../util/bytes.js';
 import { Connection } from './connection.js';
 
 /** Name of the diagnostics channel the server publishes {@link ServerEvent}s on. */
@@ -271,7 +271,10 @@ export class CacheeServer implements ServerView {
     else if (!writesOnly) this.pauseWritesOnly = false;
     if (until > this.pausedUntil) this.pausedUntil = until;
     if (this.pauseTimer) clearTimeout(this.pauseTimer);
-    this.pauseTimer = setTimeout(() => this.checkPause(), Math.max(0, this.pausedUntil - this.engine.clock.now()));
+    this.pauseTimer = setTimeout(
+      () => this.checkPause(),
+      Math.max(0, this.pausedUntil - this.engine.clock.now()),
+    );
     this.pauseTimer.unref();
   }
 

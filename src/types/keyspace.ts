@@ -539,4 +539,7 @@ export function swapDbs(engine: Engine, a: number, b: number): void {
     }
   }
   dbA.swapWith(dbB);
+  // Clients blocked on keys that the swap brought in get served (Redis's scanDatabaseForReadyKeys).
+  engine.blocking.signalDatabase(dbA);
+  engine.blocking.signalDatabase(dbB);
 }

@@ -16,7 +16,7 @@
  * the LZF compression Redis applies to strings over 20 bytes.
  */
 import type { StoredValue } from '../engine/value.js';
-import { type RedisValue, keyToValue } from '../util/bytes.js';
+import { keyToValue, type RedisValue } from '../util/bytes.js';
 import { formatDouble, tryParseInt64 } from '../util/numbers.js';
 import { RedisHash } from './hash.js';
 import { RedisList } from './list.js';
@@ -49,7 +49,6 @@ function round8(n: number): number {
 /** Heap bytes of a string or Buffer. */
 export function valueBytes(v: RedisValue): number {
   if (typeof v !== 'string') return BUFFER_OVERHEAD + round8(v.length);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: Latin-1 test
   const twoByte = /[^\u0000-\u00ff]/.test(v);
   return STRING_HEADER + round8(twoByte ? 2 * v.length : v.length);
 }
@@ -103,7 +102,16 @@ export function valueMemory(v: StoredValue, samples = DEFAULT_SAMPLES): number {
     return (
       OBJECT_HEADER * 2 +
       MAP_OVERHEAD +
-      sampled(v.dict, v.dict.size, samples, ([m, node]) => MAP_ENTRY + ZNODE + (node.level > 4 ? (node.level - 4) * 2 * POINTER + OBJECT_HEADER : 0) + keyBytes(m))
+      sampled(
+        v.dict,
+        v.dict.size,
+        samples,
+        ([m, node]) =>
+          MAP_ENTRY +
+          ZNODE +
+          (node.level > 4 ? (node.level - 4) * 2 * POINTER + OBJECT_HEADER : 0) +
+          keyBytes(m),
+      )
     );
   }
   return OBJECT_HEADER;
@@ -117,7 +125,12 @@ function* listItems(list: RedisList): Generator<RedisValue> {
  * MEMORY USAGE: the key's whole cost (value, key string, keyspace entry, and the
  * expiry entry when it has a TTL).
  */
-export function memoryUsage(key: string, v: StoredValue, volatile: boolean, samples = DEFAULT_SAMPLES): number {
+export function memoryUsage(
+  key: string,
+  v: StoredValue,
+  volatile: boolean,
+  samples = DEFAULT_SAMPLES,
+): number {
   return valueMemory(v, samples) + keyBytes(key) + MAP_ENTRY + (volatile ? MAP_ENTRY + HEAP_NUMBER : 0);
 }
 
@@ -256,7 +269,10 @@ export function serializedLength(v: StoredValue, listFill = -2): number {
   return 0;
 }
 
-function* flatPairs(entries: Iterable<[string, RedisValue]>, key: (k: string) => RedisValue): Generator<RedisValue> {
+function* flatPairs(
+  entries: Iterable<[string, RedisValue]>,
+  key: (k: string) => RedisValue,
+): Generator<RedisValue> {
   for (const [k, v] of entries) {
     yield key(k);
     yield v;

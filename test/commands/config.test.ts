@@ -24,11 +24,11 @@ import { ManualClock } from '../../src/engine/clock.js';
 import { Engine, type EngineOptions } from '../../src/engine/engine.js';
 import { LatencyHistogram } from '../../src/engine/monitor.js';
 import { ReplyError } from '../../src/errors.js';
-import { DoubleReply, MapReply, OK, StatusReply, VerbatimReply } from '../../src/protocol/reply.js';
+import { Cachee } from '../../src/index.js';
+import { DoubleReply, type MapReply, OK, StatusReply, type VerbatimReply } from '../../src/protocol/reply.js';
 import { hashLimits } from '../../src/types/hash.js';
 import { setLimits } from '../../src/types/set.js';
 import { zsetLimits } from '../../src/types/zset.js';
-import { Cachee } from '../../src/index.js';
 
 function session(options: EngineOptions = {}): Session {
   const engine = new Engine({ clock: new ManualClock(), activeExpiry: false, ...options });
@@ -77,7 +77,8 @@ describe('memtoull', () => {
     expect(memtoull('mb')).toBe(0n);
     expect(memtoull('99999999999999999999')).toBe((1n << 64n) - 1n);
     expect(memtoull('18446744073709551615gb')).toBe(BigInt.asUintN(64, ((1n << 64n) - 1n) * 1024n ** 3n));
-    for (const bad of ['-1', ' 1', '+1', '1x', '1 mb', '1.5mb', '1tb']) expect(memtoull(bad), bad).toBeUndefined();
+    for (const bad of ['-1', ' 1', '+1', '1x', '1 mb', '1.5mb', '1tb'])
+      expect(memtoull(bad), bad).toBeUndefined();
   });
 
   it('quotes values as sdscatrepr', () => {
@@ -164,7 +165,15 @@ describe('the parameter table', () => {
 
   it('keeps exact values beyond 2^53', () => {
     const s = session();
-    run(s, 'CONFIG', 'SET', 'maxmemory', '18446744073709551615', 'slowlog-log-slower-than', '9223372036854775807');
+    run(
+      s,
+      'CONFIG',
+      'SET',
+      'maxmemory',
+      '18446744073709551615',
+      'slowlog-log-slower-than',
+      '9223372036854775807',
+    );
     expect(configGet(s, 'maxmemory', 'slowlog-log-slower-than')).toEqual({
       maxmemory: '18446744073709551615',
       'slowlog-log-slower-than': '9223372036854775807',
@@ -204,7 +213,9 @@ describe('CONFIG SET', () => {
     expect(errorText(run(s, 'CONFIG', 'SET', 'maxmemory-policy', 'foo'))).toBe(
       "ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction",
     );
-    expect(errorText(run(s, 'CONFIG', 'SET', 'maxmemory', '1x'))).toMatch(/- argument must be a memory value$/);
+    expect(errorText(run(s, 'CONFIG', 'SET', 'maxmemory', '1x'))).toMatch(
+      /- argument must be a memory value$/,
+    );
     expect(errorText(run(s, 'CONFIG', 'SET', 'databases', '4'))).toBe(
       "ERR CONFIG SET failed (possibly related to argument 'databases') - can't set immutable config",
     );
@@ -239,15 +250,29 @@ describe('CONFIG SET', () => {
 
   it('sets several parameters atomically: one bad value leaves all unchanged', () => {
     const s = session();
-    expect(errorText(run(s, 'CONFIG', 'SET', 'maxmemory', '10mb', 'hz', '50', 'maxmemory-policy', 'x'))).toMatch(
-      /argument 'maxmemory-policy'/,
-    );
+    expect(
+      errorText(run(s, 'CONFIG', 'SET', 'maxmemory', '10mb', 'hz', '50', 'maxmemory-policy', 'x')),
+    ).toMatch(/argument 'maxmemory-policy'/);
     expect(configGet(s, 'maxmemory', 'hz', 'maxmemory-policy')).toEqual({
       maxmemory: '0',
       hz: '10',
       'maxmemory-policy': 'noeviction',
     });
-    expect(run(s, 'CONFIG', 'SET', 'maxmemory', '10mb', 'hz', '50', 'lua-time-limit', '1', 'busy-reply-threshold', '2')).toBe(OK);
+    expect(
+      run(
+        s,
+        'CONFIG',
+        'SET',
+        'maxmemory',
+        '10mb',
+        'hz',
+        '50',
+        'lua-time-limit',
+        '1',
+        'busy-reply-threshold',
+        '2',
+      ),
+    ).toBe(OK);
     expect(configGet(s, 'maxmemory', 'hz', 'busy-reply-threshold')).toEqual({
       maxmemory: '10485760',
       hz: '50',
@@ -288,7 +313,9 @@ describe('CONFIG REWRITE', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'cachee-rewrite-'));
 
   it('is refused without a config file', () => {
-    expect(errorText(run(session(), 'CONFIG', 'REWRITE'))).toBe('ERR The server is running without a config file');
+    expect(errorText(run(session(), 'CONFIG', 'REWRITE'))).toBe(
+      'ERR The server is running without a config file',
+    );
   });
 
   it('rewrites the file as Redis does: lines reused, stale ones blanked, new ones appended', () => {
@@ -370,7 +397,9 @@ describe('CONFIG REWRITE', () => {
     expect(run(s, 'CONFIG', 'REWRITE')).toBe(OK);
     expect(readFileSync(s.settings.configFile, 'utf8')).toContain('save ""');
     s.settings.configFile = path.join(dir, 'no-such-dir', 'x.conf');
-    expect(errorText(run(s, 'CONFIG', 'REWRITE'))).toBe('ERR Rewriting config file: No such file or directory');
+    expect(errorText(run(s, 'CONFIG', 'REWRITE'))).toBe(
+      'ERR Rewriting config file: No such file or directory',
+    );
   });
 });
 
@@ -462,17 +491,23 @@ describe('LATENCY', () => {
     expect(doctor).toContain(
       "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n1. command: 2 latency spikes (average 21ms, mean deviation 9ms, period 1.00 sec). Worst all time event 30ms.\n2. expire-cycle: 1 latency spikes (average 11ms, mean deviation 0ms, period 1.00 sec). Worst all time event 11ms.\n\nI have a few advices for you:\n\n",
     );
-    expect(doctor).toContain('- Check your Slow Log to understand what are the commands you are running which are too slow to execute.');
+    expect(doctor).toContain(
+      '- Check your Slow Log to understand what are the commands you are running which are too slow to execute.',
+    );
     expect(doctor).toContain("try to set the 'hz' configuration parameter to 100");
     const graph = (run(s, 'LATENCY', 'GRAPH', 'command') as VerbatimReply).text;
     expect(graph).toBe(
       `command - high 30 ms, low 12 ms (all time high 30 ms)\n${'-'.repeat(80)}\n# \n| \n| \n|_\n  \n20\nss\n`,
     );
-    expect(errorText(run(s, 'LATENCY', 'GRAPH', 'nosuch'))).toBe("ERR No samples available for event 'nosuch'");
+    expect(errorText(run(s, 'LATENCY', 'GRAPH', 'nosuch'))).toBe(
+      "ERR No samples available for event 'nosuch'",
+    );
     expect(run(s, 'LATENCY', 'RESET', 'COMMAND', 'nosuch')).toBe(1);
     expect(run(s, 'LATENCY', 'RESET')).toBe(1);
     expect(run(s, 'LATENCY', 'LATEST')).toEqual([]);
-    expect((run(s, 'LATENCY', 'DOCTOR') as VerbatimReply).text).toMatch(/^Dave, no latency spike was observed/);
+    expect((run(s, 'LATENCY', 'DOCTOR') as VerbatimReply).text).toMatch(
+      /^Dave, no latency spike was observed/,
+    );
     run(s, 'CONFIG', 'SET', 'latency-monitor-threshold', '0');
     expect((run(s, 'LATENCY', 'DOCTOR') as VerbatimReply).text).toMatch(/^I'm sorry, Dave, I can't do that/);
   });
@@ -499,7 +534,9 @@ describe('LATENCY', () => {
     const config = run(s, 'LATENCY', 'HISTOGRAM', 'config') as MapReply;
     expect(config.items.filter((_, i) => i % 2 === 0)).toEqual(['config|get']);
     const info = infoString(s, infoSections(['latencystats']));
-    expect(info).toMatch(/^# Latencystats\r\nlatency_percentiles_usec_ping:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r\n/);
+    expect(info).toMatch(
+      /^# Latencystats\r\nlatency_percentiles_usec_ping:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r\n/,
+    );
   });
 });
 
@@ -539,7 +576,9 @@ describe('MEMORY', () => {
     expect(run(s, 'MEMORY', 'USAGE', 'nokey')).toBeNull();
     expect(errorText(run(s, 'MEMORY', 'USAGE', 's', 'SAMPLES', '-1'))).toBe('ERR syntax error');
     expect(errorText(run(s, 'MEMORY', 'USAGE', 's', 'SAMPLES'))).toBe('ERR syntax error');
-    expect(errorText(run(s, 'MEMORY', 'USAGE', 's', 'SAMPLES', 'x'))).toBe('ERR value is not an integer or out of range');
+    expect(errorText(run(s, 'MEMORY', 'USAGE', 's', 'SAMPLES', 'x'))).toBe(
+      'ERR value is not an integer or out of range',
+    );
   });
 
   it("answers STATS, DOCTOR, MALLOC-STATS and PURGE in Redis's shapes", () => {
@@ -591,7 +630,11 @@ describe('DEBUG', () => {
       'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
     );
     expect(run(session({ enableDebugCommand: 'local' }), 'DEBUG', 'CHANGE-REPL-ID')).toBe(OK);
-    const remote = new Session(new Engine({ activeExpiry: false, enableDebugCommand: 'local' }), { requirepass: null }, 'tcp');
+    const remote = new Session(
+      new Engine({ activeExpiry: false, enableDebugCommand: 'local' }),
+      { requirepass: null },
+      'tcp',
+    );
     expect(errorText(run(remote, 'DEBUG', 'HELP'))).toMatch(/^ERR DEBUG command not allowed/);
     expect(configGet(session({ enableDebugCommand: 'local' }), 'enable-debug-command')).toEqual({
       'enable-debug-command': 'local',
@@ -607,7 +650,9 @@ describe('DEBUG', () => {
     run(s, 'SADD', 's', '1', '2');
     run(s, 'ZADD', 'z', '1', 'a');
     const obj = (k: string) => (run(s, 'DEBUG', 'OBJECT', k) as StatusReply).text;
-    expect(obj('k')).toMatch(/^Value at:0x[0-9a-f]+ refcount:1 encoding:embstr serializedlength:2 lru:\d+ lru_seconds_idle:0$/);
+    expect(obj('k')).toMatch(
+      /^Value at:0x[0-9a-f]+ refcount:1 encoding:embstr serializedlength:2 lru:\d+ lru_seconds_idle:0$/,
+    );
     expect(obj('n')).toMatch(/ refcount:2147483647 encoding:int serializedlength:2 /);
     expect(obj('l')).toMatch(
       / encoding:quicklist serializedlength:16 lru:\d+ lru_seconds_idle:0 ql_nodes:1 ql_avg_node:2\.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:13$/,
@@ -633,8 +678,12 @@ describe('DEBUG', () => {
     expect(run(s, 'DEBUG', 'SET-ACTIVE-EXPIRE', '1')).toBe(OK);
     expect(run(s, 'DEBUG', 'SET-ACTIVE-EXPIRE', '0')).toBe(OK);
     expect(errorText(run(s, 'DEBUG', 'ERROR', 'MYERR boom'))).toBe('MYERR boom');
-    expect(errorText(run(s, 'DEBUG', 'FOO'))).toBe("ERR unknown subcommand or wrong number of arguments for 'FOO'. Try DEBUG HELP.");
-    expect(errorText(run(s, 'DEBUG', 'SLEEP'))).toBe("ERR unknown subcommand or wrong number of arguments for 'SLEEP'. Try DEBUG HELP.");
+    expect(errorText(run(s, 'DEBUG', 'FOO'))).toBe(
+      "ERR unknown subcommand or wrong number of arguments for 'FOO'. Try DEBUG HELP.",
+    );
+    expect(errorText(run(s, 'DEBUG', 'SLEEP'))).toBe(
+      "ERR unknown subcommand or wrong number of arguments for 'SLEEP'. Try DEBUG HELP.",
+    );
     expect((run(s, 'DEBUG', 'HELP') as StatusReply[])[0].text).toBe(
       'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
     );
@@ -655,7 +704,7 @@ describe('TIME, LASTSAVE, WAIT, SHUTDOWN', () => {
     expect(errorText(run(s, 'WAIT', '0', 'x'))).toBe('ERR timeout is not an integer or out of range');
   });
 
-  it("refuses what Redis refuses, and stops in-process with NOW", () => {
+  it('refuses what Redis refuses, and stops in-process with NOW', () => {
     const s = session();
     expect(errorText(run(s, 'SHUTDOWN', 'ABORT'))).toBe('ERR No shutdown in progress.');
     expect(errorText(run(s, 'SHUTDOWN', 'NOSAVE', 'SAVE'))).toBe('ERR syntax error');
@@ -691,12 +740,18 @@ describe('RESET and CLIENT subcommands', () => {
     const s = session();
     expect(run(s, 'CLIENT', 'PAUSE', '100')).toBe(OK);
     expect(run(s, 'CLIENT', 'PAUSE', '100', 'write')).toBe(OK);
-    expect(errorText(run(s, 'CLIENT', 'PAUSE', '100', 'foo'))).toBe('ERR CLIENT PAUSE mode must be WRITE or ALL');
+    expect(errorText(run(s, 'CLIENT', 'PAUSE', '100', 'foo'))).toBe(
+      'ERR CLIENT PAUSE mode must be WRITE or ALL',
+    );
     expect(errorText(run(s, 'CLIENT', 'PAUSE', '-1'))).toBe('ERR timeout is negative');
     expect(errorText(run(s, 'CLIENT', 'PAUSE', 'x'))).toBe('ERR timeout is not an integer or out of range');
     expect(run(s, 'CLIENT', 'UNPAUSE')).toBe(OK);
     expect(run(s, 'CLIENT', 'UNBLOCK', String(s.id))).toBe(0);
-    expect(errorText(run(s, 'CLIENT', 'UNBLOCK', 'x', 'foo'))).toBe('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
-    expect(errorText(run(s, 'CLIENT', 'NO-TOUCH', 'on'))).toBe("ERR unknown subcommand 'NO-TOUCH'. Try CLIENT HELP.");
+    expect(errorText(run(s, 'CLIENT', 'UNBLOCK', 'x', 'foo'))).toBe(
+      'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
+    );
+    expect(errorText(run(s, 'CLIENT', 'NO-TOUCH', 'on'))).toBe(
+      "ERR unknown subcommand 'NO-TOUCH'. Try CLIENT HELP.",
+    );
   });
 });

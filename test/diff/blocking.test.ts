@@ -25,7 +25,8 @@ afterAll(async () => {
   server.engine.close();
 });
 
-const describeArgv = (argv: readonly Arg[]) => argv.map((a) => (typeof a === 'string' ? a : `<${a.toString('hex')}>`)).join(' ');
+const describeArgv = (argv: readonly Arg[]) =>
+  argv.map((a) => (typeof a === 'string' ? a : `<${a.toString('hex')}>`)).join(' ');
 
 /** Replies of one command on both sides, still to come. */
 interface InFlight {
@@ -133,6 +134,7 @@ const SEQUENCES: Record<string, Arg[][]> = {
     ['BLMPOP', '0', '1', 'dst', 'RIGHT', 'COUNT', '2'],
     ['BLMPOP', '0', '1', 'dst', 'left', 'count', '100'],
     ['EXISTS', 'dst'],
+    ['RPUSH', 'l', 'x', 'y'],
     ['BLMOVE', 'l', 'l', 'LEFT', 'RIGHT', '0'],
     ['BLPOP', 'l', 'l', '0'],
     ['EXISTS', 'l'],
@@ -164,7 +166,6 @@ const SEQUENCES: Record<string, Arg[][]> = {
     ['BLPOP', 'k', ''],
     ['BLPOP', 'str', '0'],
     ['BLPOP', 'none', 'str', 'l', '0'],
-    ['BLPOP', 'l', 'str', '0'],
     ['BRPOP', 'str', 'x'],
     ['BLMOVE', 's', 'd', 'LEFT', 'LEFT'],
     ['BLMOVE', 's', 'd', 'UP', 'LEFT', 'x'],
@@ -193,6 +194,7 @@ const SEQUENCES: Record<string, Arg[][]> = {
     ['BLMPOP', '-1', '1', 'k', 'LEFT'],
     ['BLMPOP', '0', '1', 'str', 'LEFT'],
     ['BLMPOP', '0', '2', 'none', 'str', 'LEFT'],
+    ['BLPOP', 'l', 'str', '0'],
   ],
   'inside MULTI they answer at once': [
     ['MULTI'],
@@ -237,6 +239,8 @@ for (const protocol of [2, 3] as const) {
           ['BLMPOP', '0', '1', 'q', 'LEFT'],
           ['BLMOVE', 'q', 'dst', 'RIGHT', 'LEFT', '0'],
           ['BRPOPLPUSH', 'q', 'dst', '0'],
+          ['BLMOVE', 'q', 'q', 'RIGHT', 'LEFT', '0'],
+          ['BLPOP', 'q', 'q', '0'],
         ]) {
           const f = await c.block(0, argv, 1);
           await c.check(1, ['RPUSH', 'q', 'x', 'y', 'z']);
@@ -245,6 +249,20 @@ for (const protocol of [2, 3] as const) {
           await c.check(1, ['LRANGE', 'dst', '0', '-1']);
           await c.check(1, ['DEL', 'q']);
         }
+      });
+    });
+
+    it('binary keys and values round-trip through a served pop', async () => {
+      const key = Buffer.from([0xff, 0x00, 0x41]);
+      const value = Buffer.from([0xc3, 0x28, 0x00]);
+      await withClients(2, protocol, async (c) => {
+        let f = await c.block(0, ['BLPOP', 'plain', key, '0'], 1);
+        await c.check(1, ['RPUSH', key, value, 'text']);
+        await c.done(f);
+        await c.check(1, ['DEL', key]);
+        f = await c.block(0, ['BLMPOP', '0', '1', key, 'LEFT', 'COUNT', '3'], 1);
+        await c.check(1, ['RPUSH', key, value, 'text']);
+        await c.done(f);
       });
     });
 

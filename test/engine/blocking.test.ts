@@ -159,7 +159,8 @@ describe('BlockingRegistry', () => {
         db,
         keys: ['src'],
         timeoutMs: 0,
-        retry: (key) => (db.peek(key) === undefined ? undefined : String(lists.move(db, 'src', 'dst', true, false))),
+        retry: (key) =>
+          db.peek(key) === undefined ? undefined : String(lists.move(db, 'src', 'dst', true, false)),
         error: String,
         timeoutReply: 'timeout',
       })

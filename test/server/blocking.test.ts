@@ -21,7 +21,8 @@ afterAll(async () => {
 async function blockedCount(n: number): Promise<void> {
   const deadline = Date.now() + 5000;
   while (s.engine.blocking.blockedCount !== n) {
-    if (Date.now() > deadline) throw new Error(`expected ${n} blocked, have ${s.engine.blocking.blockedCount}`);
+    if (Date.now() > deadline)
+      throw new Error(`expected ${n} blocked, have ${s.engine.blocking.blockedCount}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
@@ -77,7 +78,9 @@ describe('blocking commands over RESP', () => {
 
   it('hold pipelined commands behind a blocked one, then run them in order', async () => {
     const [a, b] = await clients(2);
-    await a.write(resp('BLPOP', 'q3', '0') + resp('PING') + resp('ECHO', 'hi') + resp('BLPOP', 'q3b', '0') + resp('PING'));
+    await a.write(
+      resp('BLPOP', 'q3', '0') + resp('PING') + resp('ECHO', 'hi') + resp('BLPOP', 'q3b', '0') + resp('PING'),
+    );
     await blockedCount(1);
     await settle();
     expect(a.replyCount()).toBe(0);
