@@ -5,7 +5,7 @@
  * loaded one. The key and value strings are created inside the measured
  * window, so what a store retains of them counts, once.
  *
- * Run directly as a child: `node --expose-gc bench/memory.mjs <map|lru-cache|cachee> <n>`
+ * Run directly as a child: `node --expose-gc bench/memory.mjs <map|lru-cache|cachee|ioredis-mock> <n>`
  * prints one JSON line `{ "bytesPerKey": ... }` or `{ "error": ... }`.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { keyName, valueFor } from './common.mjs';
 
 const self = fileURLToPath(import.meta.url);
-export const STORES = ['map', 'lru-cache', 'cachee'];
+export const STORES = ['map', 'lru-cache', 'cachee', 'ioredis-mock'];
 
 function heap() {
   for (let i = 0; i < 4; i++) globalThis.gc();
@@ -24,19 +24,23 @@ function heap() {
 /**
  * Returns a factory for an empty store of the kind; the store itself is made
  * inside the measured window, since some preallocate for their capacity.
+ * `load(n)` fills it with keys 1..n; `get(k)` reads one back (maybe a Promise).
  */
 async function storeFactory(kind, n) {
+  const loadSync = (set) => {
+    for (let i = 1; i <= n; i++) set(keyName(i), valueFor(i));
+  };
   if (kind === 'map') {
     return () => {
       const map = new Map();
-      return { store: map, set: (k, v) => map.set(k, v), get: (k) => map.get(k) };
+      return { store: map, load: () => loadSync((k, v) => map.set(k, v)), get: (k) => map.get(k) };
     };
   }
   if (kind === 'lru-cache') {
     const { LRUCache } = await import('lru-cache');
     return () => {
       const lru = new LRUCache({ max: n });
-      return { store: lru, set: (k, v) => lru.set(k, v), get: (k) => lru.get(k) };
+      return { store: lru, load: () => loadSync((k, v) => lru.set(k, v)), get: (k) => lru.get(k) };
     };
   }
   if (kind === 'cachee') {
@@ -47,7 +51,26 @@ async function storeFactory(kind, n) {
     warm.close();
     return () => {
       const cachee = new Cachee();
-      return { store: cachee, set: (k, v) => cachee.set(k, v), get: (k) => cachee.get(k) };
+      return { store: cachee, load: () => loadSync((k, v) => cachee.set(k, v)), get: (k) => cachee.get(k) };
+    };
+  }
+  if (kind === 'ioredis-mock') {
+    const { default: RedisMock } = await import('ioredis-mock');
+    const warm = new RedisMock({ port: 1 });
+    await warm.set('warm', 'up');
+    await warm.flushall();
+    warm.disconnect();
+    return () => {
+      const mock = new RedisMock({ port: 2 });
+      const load = async () => {
+        // MSETs of 1000 pairs: the argument arrays are garbage by the time the heap is measured.
+        for (let i = 1; i <= n; ) {
+          const args = [];
+          for (let j = 0; j < 1000 && i <= n; j++, i++) args.push(keyName(i), valueFor(i));
+          await mock.mset(...args);
+        }
+      };
+      return { store: mock, load, get: (k) => mock.get(k) };
     };
   }
   throw new Error(`unknown store ${kind}`);
@@ -58,14 +81,15 @@ async function child(kind, n) {
     const make = await storeFactory(kind, n);
     const before = heap();
     const s = make();
-    for (let i = 1; i <= n; i++) s.set(keyName(i), valueFor(i));
+    await s.load();
     const after = heap();
-    if (s.get(keyName(n)) !== valueFor(n)) throw new Error('last key did not read back');
+    if ((await s.get(keyName(n))) !== valueFor(n)) throw new Error('last key did not read back');
     globalThis.keep = s.store;
     process.stdout.write(`${JSON.stringify({ bytesPerKey: (after - before) / n })}\n`);
   } catch (e) {
     process.stdout.write(`${JSON.stringify({ error: e instanceof Error ? e.message : String(e) })}\n`);
   }
+  process.exit(0); // ioredis-mock keeps no socket, but do not wait on anything either
 }
 
 /** Measures bytes per key for each store in its own process; resolves to `{ [store]: {bytesPerKey} | {error} }`. */

@@ -7,8 +7,14 @@
 /** An error reply: thrown by handlers and ops, or carried as a value inside an array reply (EXEC). */
 export class ReplyError extends Error {
   override name = 'ReplyError';
-  constructor(message: string) {
+  /**
+   * The exact bytes after '-' when they are not the UTF-8 of `message`: texts that quote
+   * client bytes which are not valid UTF-8 (`unknown command '\xff'`). Usually undefined.
+   */
+  readonly raw: Buffer | undefined;
+  constructor(message: string, raw?: Buffer) {
     super(message);
+    this.raw = raw;
   }
 }
 

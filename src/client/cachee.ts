@@ -24,7 +24,7 @@ import * as lists from '../types/list.js';
 import { setAddOne, setIsMember } from '../types/set.js';
 import { getString, incrBy, mgetStrings, setString } from '../types/string.js';
 import * as zsets from '../types/zset.js';
-import { type RedisValue, toKey } from '../util/bytes.js';
+import { keyToValue, type RedisValue, toKey } from '../util/bytes.js';
 import { formatDouble, type Int64, tryParseDouble } from '../util/numbers.js';
 import { type CallArg, type CommandArg, toArgv } from './arguments.js';
 import type {
@@ -139,7 +139,10 @@ export class Cachee {
     e?: CommandArg,
   ): 'OK' | string | Buffer | null {
     if (a === undefined) {
+      const engine = this.engine;
+      if (engine.maxmemory !== 0) engine.reserveMemory();
       setString(this.session.db, keyOf(key), valueOf(value));
+      if (engine.maxmemory !== 0) engine.evict();
       return 'OK';
     }
     // Only the options given: ioredis would send a trailing undefined as ''.
@@ -149,18 +152,30 @@ export class Cachee {
 
   /** INCR key */
   incr(key: KeyArg): number {
-    return intOut(incrBy(this.session.db, keyOf(key), 1));
+    const engine = this.engine;
+    if (engine.maxmemory !== 0) engine.reserveMemory();
+    const n = incrBy(this.session.db, keyOf(key), 1);
+    if (engine.maxmemory !== 0) engine.evict();
+    return intOut(n);
   }
 
   /** DECR key */
   decr(key: KeyArg): number {
-    return intOut(incrBy(this.session.db, keyOf(key), -1));
+    const engine = this.engine;
+    if (engine.maxmemory !== 0) engine.reserveMemory();
+    const n = incrBy(this.session.db, keyOf(key), -1);
+    if (engine.maxmemory !== 0) engine.evict();
+    return intOut(n);
   }
 
   /** INCRBY key increment */
   incrby(key: KeyArg, increment: number | string): number {
     if (typeof increment === 'number' && Number.isSafeInteger(increment)) {
-      return intOut(incrBy(this.session.db, keyOf(key), increment));
+      const engine = this.engine;
+      if (engine.maxmemory !== 0) engine.reserveMemory();
+      const n = incrBy(this.session.db, keyOf(key), increment);
+      if (engine.maxmemory !== 0) engine.evict();
+      return intOut(n);
     }
     return this.call('incrby', key, increment) as number;
   }
@@ -177,10 +192,13 @@ export class Cachee {
   /** LPUSH key element [element ...] */
   lpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number {
     if (elements.length === 1 && !Array.isArray(elements[0])) {
+      const engine = this.engine;
+      if (engine.maxmemory !== 0) engine.reserveMemory();
       const length = lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), true);
       // Blocked pops waiting for this key are served now the push is done (dispatch does it for the rest).
-      const blocking = this.engine.blocking;
+      const blocking = engine.blocking;
       if (blocking.hasReady) blocking.serveReady();
+      if (engine.maxmemory !== 0) engine.evict();
       return length;
     }
     return this.call('lpush', key, ...elements) as number;
@@ -189,10 +207,13 @@ export class Cachee {
   /** RPUSH key element [element ...] */
   rpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number {
     if (elements.length === 1 && !Array.isArray(elements[0])) {
+      const engine = this.engine;
+      if (engine.maxmemory !== 0) engine.reserveMemory();
       const length = lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), false);
       // Blocked pops waiting for this key are served now the push is done (dispatch does it for the rest).
-      const blocking = this.engine.blocking;
+      const blocking = engine.blocking;
       if (blocking.hasReady) blocking.serveReady();
+      if (engine.maxmemory !== 0) engine.evict();
       return length;
     }
     return this.call('rpush', key, ...elements) as number;
@@ -218,7 +239,11 @@ export class Cachee {
   /** HSET key field value [field value ...] — also `hset(key, { field: value })` or a Map, as ioredis. */
   hset(key: KeyArg, ...args: CallArg[]): number {
     if (args.length === 2 && !Array.isArray(args[0]) && !Array.isArray(args[1])) {
-      return hashSetOne(this.session.db, keyOf(key), valueOf(args[0] as CommandArg), valueOf(args[1] as CommandArg));
+      const engine = this.engine;
+      if (engine.maxmemory !== 0) engine.reserveMemory();
+      const n = hashSetOne(this.session.db, keyOf(key), valueOf(args[0] as CommandArg), valueOf(args[1] as CommandArg));
+      if (engine.maxmemory !== 0) engine.evict();
+      return n;
     }
     return this.call('hset', key, ...args) as number;
   }
@@ -239,7 +264,11 @@ export class Cachee {
   /** SADD key member [member ...] */
   sadd(key: KeyArg, ...members: (CommandArg | readonly CommandArg[])[]): number {
     if (members.length === 1 && !Array.isArray(members[0])) {
-      return setAddOne(this.session.db, keyOf(key), valueOf(members[0] as CommandArg));
+      const engine = this.engine;
+      if (engine.maxmemory !== 0) engine.reserveMemory();
+      const n = setAddOne(this.session.db, keyOf(key), valueOf(members[0] as CommandArg));
+      if (engine.maxmemory !== 0) engine.evict();
+      return n;
     }
     return this.call('sadd', key, ...members) as number;
   }
@@ -258,7 +287,11 @@ export class Cachee {
         score !== undefined &&
         (typeof member === 'string' || Buffer.isBuffer(member) || typeof member === 'number')
       ) {
-        return zsets.zaddOne(this.session.db, keyOf(key), score, valueOf(member));
+        const engine = this.engine;
+        if (engine.maxmemory !== 0) engine.reserveMemory();
+        const n = zsets.zaddOne(this.session.db, keyOf(key), score, valueOf(member));
+        if (engine.maxmemory !== 0) engine.evict();
+        return n;
       }
     }
     return this.call('zadd', key, ...args) as number | string | null;
@@ -279,7 +312,22 @@ export class Cachee {
   zincrby(key: KeyArg, increment: number | string, member: CommandArg): string {
     const by = scoreOf(increment);
     if (by === undefined) return this.call('zincrby', key, increment, member) as string;
-    return formatDouble(zsets.zincrby(this.session.db, keyOf(key), by, valueOf(member)));
+    const engine = this.engine;
+    if (engine.maxmemory !== 0) engine.reserveMemory();
+    const score = zsets.zincrby(this.session.db, keyOf(key), by, valueOf(member));
+    if (engine.maxmemory !== 0) engine.evict();
+    return formatDouble(score);
+  }
+
+  /**
+   * Calls `listener(key, db)` for every key evicted by `maxmemory-policy`, synchronously
+   * inside the write that caused it, after the key was deleted (the listener must not
+   * write to this cache). Returns the function that unsubscribes it. The same events go
+   * to the `cachee:evicted` diagnostics channel and, when enabled, to the `evicted`
+   * keyspace notification.
+   */
+  onEvicted(listener: (key: string | Buffer, db: number) => void): () => void {
+    return this.engine.onEvicted((key, _value, db) => listener(keyToValue(key), db));
   }
 
   // --- Pub/Sub: in-process handlers -----------------------------------------------------

@@ -3,6 +3,7 @@
  * checks → flag gates → handler, with Redis's exact rejection texts. The RESP
  * server, the sync API's `call` and Lua's `redis.call` all come through here.
  */
+import { isUtf8 } from 'node:buffer';
 import { Err, ReplyError } from '../errors.js';
 import type { Reply } from '../protocol/reply.js';
 import { type Arg, argText } from '../util/bytes.js';
@@ -13,29 +14,58 @@ import type { Session } from './session.js';
 import type { Command } from './table.js';
 import { isQueued, queueCommand, rejectCommand } from './transactions.js';
 
+/**
+ * Command names as clients spell them when that is not lower case (`SET`, `Get`), so that
+ * only the first use of a spelling pays for toLowerCase. Only names of real commands are
+ * kept, and only so many: random names cannot grow it.
+ */
+const spellings = new Map<string, Command>();
+const MAX_SPELLINGS = 4096;
+
 /** Finds the command (or subcommand) argv names; undefined when there is none. */
 export function lookupCommand(argv: readonly Arg[]): Command | undefined {
   const name = argText(argv[0]);
-  const base = COMMAND_TABLE.get(name) ?? COMMAND_TABLE.get(name.toLowerCase());
+  let base = COMMAND_TABLE.get(name) ?? spellings.get(name);
+  if (base === undefined) {
+    base = COMMAND_TABLE.get(name.toLowerCase());
+    if (base !== undefined && spellings.size < MAX_SPELLINGS) spellings.set(name, base);
+  }
   if (base === undefined || base.subcommands === undefined || argv.length === 1) return base;
   const sub = argText(argv[1]);
   return base.subcommands.get(sub) ?? base.subcommands.get(sub.toLowerCase());
 }
 
-/** Redis's rejection for a command name or subcommand that is not in the table. */
+/**
+ * Redis's rejection for a command name or subcommand that is not in the table. The quoted
+ * arguments are C strings cut to 128 bytes (`%.128s`): they end at a NUL byte, may end inside
+ * a UTF-8 sequence, and bytes that are not UTF-8 go back to the client as they came.
+ */
 export function unknownCommandError(argv: readonly Arg[]): ReplyError {
   const name = argText(argv[0]);
   const base = COMMAND_TABLE.get(name.toLowerCase());
   if (base?.subcommands !== undefined) {
-    return new ReplyError(
-      noNewlines(Err.unknownSubcommand(argText(argv[1]).slice(0, 128), name.toUpperCase())),
-    );
+    return bytesError(noNewlines(Err.unknownSubcommand(cString(argv[1], 128), name.toUpperCase())));
   }
+  // The texts are built as latin1 strings, one char per byte.
   let args = '';
   for (let i = 1; i < argv.length && args.length < 128; i++) {
-    args += `'${argText(argv[i]).slice(0, 128 - args.length)}' `;
+    args += `'${cString(argv[i], 128 - args.length)}' `;
   }
-  return new ReplyError(noNewlines(Err.unknownCommand(name.slice(0, 128), args)));
+  return bytesError(noNewlines(Err.unknownCommand(cString(argv[0], 128), args)));
+}
+
+/** An argument's bytes up to its first NUL, at most `max` of them, as a latin1 string. */
+function cString(arg: Arg, max: number): string {
+  const bytes = typeof arg === 'string' ? Buffer.from(arg, 'utf8') : arg;
+  const nul = bytes.indexOf(0);
+  return bytes.toString('latin1', 0, Math.min(nul < 0 ? bytes.length : nul, max));
+}
+
+/** An error whose text is a latin1 string of bytes: its message is their UTF-8 reading, `raw` them when that is lossy. */
+function bytesError(latin1: string): ReplyError {
+  const raw = Buffer.from(latin1, 'latin1');
+  const text = raw.toString('utf8');
+  return isUtf8(raw) ? new ReplyError(text) : new ReplyError(text, raw);
 }
 
 /** Redis replaces CR and LF in rejection texts with spaces, so the reply stays one line. */
@@ -74,10 +104,31 @@ export function prepare(session: Session, argv: readonly Arg[]): Command | Reply
   if (cmd.name === 'debug' && !debugAllowed(session)) return new ReplyError(Err.debugNotAllowed);
   if (!session.authenticated && !cmd.noAuth) return new ReplyError(Err.noAuth);
   if (session.multi !== null && cmd.flags.has('no_multi')) return new ReplyError(Err.notAllowedInMulti);
+  // maxmemory (processCommand): evict first; still over the limit, refuse what may grow memory.
+  const engine = session.engine;
+  if (engine.maxmemory !== 0) {
+    const oom = !engine.evict();
+    engine.oomAtCommandStart = oom;
+    if (oom && rejectOnOom(session, cmd)) return new ReplyError(Err.oom);
+  }
   if (session.subscribed && session.protocol === 2 && !SUBSCRIBED_MODE_COMMANDS.has(cmd.fullName)) {
     return new ReplyError(Err.subscribedMode(cmd.fullName));
   }
   return cmd;
+}
+
+/**
+ * Whether an out-of-memory state refuses `cmd` (processCommand's reject_cmd_on_oom):
+ * denyoom commands, an EXEC whose queue holds one, and anything queued inside MULTI
+ * but DISCARD, QUIT and RESET.
+ */
+function rejectOnOom(session: Session, cmd: Command): boolean {
+  if (cmd.denyOom) return true;
+  const multi = session.multi;
+  if (multi === null) return false;
+  const name = cmd.fullName;
+  if (name === 'exec') return multi.commands.some((q) => q.cmd.denyOom);
+  return name !== 'discard' && name !== 'quit' && name !== 'reset';
 }
 
 /** Runs one command and returns its reply; a ReplyError thrown by the handler becomes the reply. */
@@ -95,8 +146,11 @@ export function dispatch(session: Session, argv: Arg[]): Reply {
   // Clients blocked on keys this command made ready are served now that it has completed
   // (Redis's handleClientsBlockedOnKeys after call()): after a whole EXEC or script, never
   // inside one (those run their commands through execute/invoke, not dispatch).
-  const blocking = session.engine.blocking;
+  const engine = session.engine;
+  const blocking = engine.blocking;
   if (blocking.hasReady) blocking.serveReady();
+  // Evict what the command took beyond maxmemory now, so the bound holds between commands.
+  if (engine.maxmemory !== 0 && engine.usedBytes > engine.maxmemory) engine.evict();
   return reply;
 }
 

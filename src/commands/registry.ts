@@ -12,6 +12,7 @@ import { listCommands } from './lists.js';
 import { memoryCommands } from './memory.js';
 import { opsCommands } from './ops.js';
 import { pubsubCommands } from './pubsub.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { slowlogCommands } from './slowlog.js';
@@ -32,6 +33,7 @@ export const COMMAND_TABLE = buildTable([
   ...sortCommands,
   ...zsetCommands,
   ...pubsubCommands,
+  ...scriptingCommands,
   ...transactionCommands,
   ...connectionCommands,
   ...serverCommands,

@@ -179,7 +179,8 @@ function sectionLines(section: Section, s: Session, server: ServerView | null): 
     }
     case 'memory': {
       const mem = process.memoryUsage();
-      const used = mem.heapUsed;
+      // The keyspace's running estimate (engine/memory.ts), which maxmemory bounds.
+      const used = engine.usedBytes;
       const peak = trackPeakMemory(s, used);
       const total = os.totalmem();
       return [
@@ -195,7 +196,7 @@ function sectionLines(section: Section, s: Session, server: ServerView | null): 
         ['maxmemory', engine.maxmemory],
         ['maxmemory_human', bytesToHuman(engine.maxmemory)],
         ['maxmemory_policy', engine.maxmemoryPolicy],
-        ['mem_fragmentation_ratio', fixed(mem.rss / used, 2)],
+        ['mem_fragmentation_ratio', fixed(used === 0 ? 0 : mem.rss / used, 2)],
         ['lazyfree_pending_objects', 0],
       ];
     }

@@ -3,11 +3,22 @@
  * that other subsystems hook (key modified for WATCH and blocked clients,
  * keyspace notifications). It knows nothing of commands or RESP.
  */
+import { channel } from 'node:diagnostics_channel';
+import { Err, ReplyError } from '../errors.js';
 import { BlockingRegistry } from './blocking.js';
 import { type Clock, systemClock } from './clock.js';
-import { Database } from './database.js';
+import { ACCESS_CLOCK_MASK, Database } from './database.js';
+import { Evictor, policyBits } from './eviction.js';
 import { ActiveExpiry } from './expiry.js';
 import { type CommandStat, ErrorStats, LatencyMonitor, SlowLog } from './monitor.js';
+import { Notify } from './notify.js';
+import type { StoredValue } from './value.js';
+
+/**
+ * `cachee:evicted` (node:diagnostics_channel): `{ key, db }` for every key evicted
+ * by `maxmemory-policy`, published only while the channel has subscribers.
+ */
+export const evictedChannel = channel('cachee:evicted');
 
 /** Options for {@link Engine}. */
 export interface EngineOptions {
@@ -29,6 +40,14 @@ export interface EngineOptions {
    * (in-process callers and loopback connections only).
    */
   enableDebugCommand?: 'no' | 'yes' | 'local';
+  /** `maxmemory` in bytes of the memory estimate (engine/memory.ts); 0 (default) means no limit. */
+  maxmemory?: number;
+  /** `maxmemory-policy`: noeviction (default), allkeys-lru/lfu/random, volatile-lru/lfu/random/ttl. */
+  maxmemoryPolicy?: string;
+  /** `maxmemory-samples`: keys sampled per database per eviction round. Default 5. */
+  maxmemorySamples?: number;
+  /** Random source in [0, 1) for eviction sampling and LFU counters; inject a seeded one in tests. Default Math.random. */
+  random?: () => number;
 }
 
 /** Counters INFO reports. */
@@ -55,6 +74,13 @@ export class EngineStats {
 export type KeyModifiedListener = (db: Database, key: string) => void;
 /** Called for a keyspace event (Redis's `notifyKeyspaceEvent`). */
 export type NotifyListener = (type: number, event: string, key: string, dbIndex: number) => void;
+/**
+ * Called for each key evicted by `maxmemory-policy`, after it was deleted, with
+ * its (keyspace-form) key, the value it held and its database. Called
+ * synchronously inside the command that caused the eviction: it must not write
+ * to the engine (such writes do not evict in turn).
+ */
+export type EvictedListener = (key: string, value: StoredValue, dbIndex: number) => void;
 
 export class Engine {
   readonly clock: Clock;
@@ -70,14 +96,39 @@ export class Engine {
   private hzValue: number;
   /** Per-key access times are kept (see {@link EngineOptions.trackAccess}). */
   trackAccess: boolean;
-  /** `maxmemory` in bytes; 0 means no limit. */
+  /** `maxmemory` in bytes of {@link usedBytes}; 0 means no limit. */
   maxmemory = 0;
+  /**
+   * The running memory estimate of every database (engine/memory.ts): what INFO
+   * reports as used_memory and `maxmemory` bounds. Kept by the databases.
+   */
+  usedBytes = 0;
+  /** The random source (eviction sampling, LFU counters). */
+  readonly random: () => number;
+  /** Policy bits of {@link maxmemoryPolicy} (engine/eviction.ts); 0 for noeviction. */
+  evictionPolicy = 0;
+  /**
+   * Whether the last command started out of memory (Redis's pre_command_oom_state),
+   * set by dispatch while `maxmemory` is on: scripts refuse their first denyoom write then.
+   */
+  oomAtCommandStart = false;
   /**
    * True under an LFU `maxmemory-policy`: reads keep per-key LFU counters (OBJECT FREQ).
    * Derived from {@link maxmemoryPolicy}.
    */
   lfu = false;
   private policy = 'noeviction';
+  private readonly evictor: Evictor;
+  private readonly evictedListeners: EvictedListener[] = [];
+  /** The access clock's cached reading (system clock only: see {@link accessClock}). */
+  private accessNow = 0;
+  private accessReads = 0;
+  private accessFlushQueued = false;
+  private readonly cacheAccessClock: boolean;
+  private readonly flushAccessClock = (): void => {
+    this.accessReads = 0;
+    this.accessFlushQueued = false;
+  };
   /** Bit set of the enabled notification classes (`notify-keyspace-events`); 0 when off. */
   notifyFlags = 0;
 
@@ -126,6 +177,12 @@ export class Engine {
     if (!Number.isInteger(n) || n < 1) throw new RangeError('databases must be a positive integer');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(this, i));
     this.trackAccess = options.trackAccess ?? false;
+    this.random = options.random ?? Math.random;
+    this.cacheAccessClock = this.clock === systemClock;
+    this.evictor = new Evictor(this);
+    if (options.maxmemory !== undefined) this.maxmemory = options.maxmemory;
+    if (options.maxmemoryPolicy !== undefined) this.maxmemoryPolicy = options.maxmemoryPolicy;
+    if (options.maxmemorySamples !== undefined) this.maxmemorySamples = options.maxmemorySamples;
     this.startedAt = this.clock.now();
     this.hzValue = clampHz(options.hz ?? 10);
     this.enableDebugCommand = options.enableDebugCommand ?? 'no';
@@ -145,16 +202,82 @@ export class Engine {
   }
 
   /**
-   * `maxmemory-policy` (eviction itself arrives with the eviction work; OBJECT FREQ/IDLETIME
-   * consult it). An LRU or LFU policy turns access tracking on, as Redis always tracks then.
+   * `maxmemory-policy` (engine/eviction.ts; OBJECT FREQ/IDLETIME consult it). An LRU
+   * or LFU policy turns access tracking on, as Redis always tracks then. Throws a
+   * RangeError for a name that is not a policy.
    */
   get maxmemoryPolicy(): string {
     return this.policy;
   }
   set maxmemoryPolicy(policy: string) {
+    const bits = policyBits(policy);
+    if (bits === undefined) throw new RangeError(`unknown maxmemory-policy '${policy}'`);
+    if (bits !== this.evictionPolicy) this.evictor.clearPool();
+    this.evictionPolicy = bits;
     this.policy = policy;
     this.lfu = policy.endsWith('-lfu');
     if (this.lfu || policy.endsWith('-lru')) this.trackAccess = true;
+  }
+
+  /**
+   * Redis's performEvictions: when {@link usedBytes} is over `maxmemory`, evicts by
+   * `maxmemory-policy` until it is not. Returns false when it cannot get within the
+   * limit (noeviction, or no key the policy may evict). Free when under the limit.
+   */
+  evict(): boolean {
+    return this.usedBytes <= this.maxmemory || this.maxmemory === 0 || this.evictor.perform();
+  }
+
+  /**
+   * Before a write that may grow memory (a denyoom command) from the sync API:
+   * evicts when over `maxmemory`, and throws Redis's OOM error when still over.
+   */
+  reserveMemory(): void {
+    if (this.usedBytes > this.maxmemory && this.maxmemory !== 0 && !this.evictor.perform()) {
+      throw new ReplyError(Err.oom);
+    }
+  }
+
+  /** Subscribes to evictions; returns the unsubscribe function. */
+  onEvicted(listener: EvictedListener): () => void {
+    this.evictedListeners.push(listener);
+    return () => {
+      const i = this.evictedListeners.indexOf(listener);
+      if (i >= 0) this.evictedListeners.splice(i, 1);
+    };
+  }
+
+  /** After an eviction deleted `key` (engine/eviction.ts): the `evicted` event, listeners, the channel. */
+  keyEvicted(db: Database, key: string, value: StoredValue | undefined): void {
+    if (this.notifyFlags !== 0) this.notify(Notify.evicted, 'evicted', key, db.index);
+    const listeners = this.evictedListeners;
+    if (value !== undefined) for (let i = 0; i < listeners.length; i++) listeners[i](key, value, db.index);
+    if (evictedChannel.hasSubscribers) evictedChannel.publish({ key, db: db.index });
+  }
+
+  /**
+   * The time recorded as a key's last access (ms modulo 2^31). Date.now() costs
+   * ~40 ns, more than a GET, so with the system clock a reading is reused for up
+   * to 256 accesses within one event-loop turn (a microtask ends the turn's
+   * reading): LRU still tells apart accesses a few hundred operations apart, and
+   * accesses in different turns get their own time. An injected clock is read
+   * every time.
+   */
+  accessClock(): number {
+    if (this.accessReads > 0) {
+      this.accessReads--;
+      return this.accessNow;
+    }
+    const now = this.clock.now() & ACCESS_CLOCK_MASK;
+    if (this.cacheAccessClock) {
+      this.accessNow = now;
+      this.accessReads = 255;
+      if (!this.accessFlushQueued) {
+        this.accessFlushQueued = true;
+        queueMicrotask(this.flushAccessClock);
+      }
+    }
+    return now;
   }
 
   /** The LRU clock: whole seconds (Redis's resolution for OBJECT IDLETIME). */
@@ -177,7 +300,12 @@ export class Engine {
   /** Turns per-key access tracking on or off; turning it off forgets recorded times. */
   setTrackAccess(on: boolean): void {
     this.trackAccess = on;
-    if (!on) for (const db of this.dbs) db.access.clear();
+    if (!on) {
+      for (const db of this.dbs) {
+        db.access.clear();
+        db.syncSideBytes();
+      }
+    }
   }
 
   /** Subscribes to key modifications; returns the unsubscribe function. */
@@ -230,6 +358,7 @@ export class Engine {
   close(): void {
     this.activeExpiryOn = false;
     this.activeExpiry.stop();
+    this.evictor.stop();
   }
 
   /** Records a latency event when it reaches `latency-monitor-threshold` (latencyAddSampleIfNeeded). */

@@ -5,6 +5,7 @@
  * objects implementing {@link RedisObject}.
  */
 import type { RedisValue } from '../util/bytes.js';
+import type { Meter } from './memory.js';
 
 /** The Redis type names, as TYPE replies them. */
 export type RedisType = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
@@ -16,6 +17,17 @@ export interface RedisObject {
   encoding(): string;
   /** A deep copy, for COPY. */
   clone(): RedisObject;
+  /**
+   * Estimated heap bytes of the value (the object, its containers and elements),
+   * in O(1): the elements' bytes are kept by the mutating methods (engine/memory.ts).
+   */
+  memoryBytes(): number;
+  /** Engine bookkeeping (engine/memory.ts): the bytes of this value the keyspace total holds. */
+  accounted: number;
+  /** Engine bookkeeping: how many keyspace slots hold this value (1 while stored; 2 for an instant in RENAME). */
+  refs: number;
+  /** Engine bookkeeping: the byte count (a database's) that counts this value, or null. */
+  owner: Meter | null;
 }
 
 /** A keyspace value: a bare string value or an aggregate. */

@@ -236,33 +236,8 @@ export function pushReply(vm: LuaWasm, L: LuaState, reply: Reply, resp: 2 | 3): 
   }
 }
 
-/** Table kinds the classifier (a Lua helper) reports, in Redis's order of checks. */
+/** Table kinds the classifier (`classify` in the sandbox) reports, in Redis's order of checks. */
 export const TableKind = { Array: 0, Err: 1, Ok: 2, Double: 3, BigNumber: 4, Verbatim: 5, Map: 6, Set: 7 } as const;
-
-/** Lua source of the classifier: returns the kind and the field's value (for verbatim: format, string). */
-export const CLASSIFY_SOURCE = `
-local rawget, type = rawget, type
-return function(t)
-  local v = rawget(t, 'err')
-  if type(v) == 'string' then return 1, v end
-  v = rawget(t, 'ok')
-  if type(v) == 'string' then return 2, v end
-  v = rawget(t, 'double')
-  if type(v) == 'number' then return 3, v end
-  v = rawget(t, 'big_number')
-  if type(v) == 'string' then return 4, v end
-  v = rawget(t, 'verbatim_string')
-  if type(v) == 'table' then
-    local f, s = rawget(v, 'format'), rawget(v, 'string')
-    if type(f) == 'string' and type(s) == 'string' then return 5, f, s end
-  end
-  v = rawget(t, 'map')
-  if type(v) == 'table' then return 6, v end
-  v = rawget(t, 'set')
-  if type(v) == 'table' then return 7, v end
-  return 0
-end
-`;
 
 const STACK_LIMIT = new ReplyError(Err.luaStackLimit);
 

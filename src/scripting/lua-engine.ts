@@ -22,7 +22,6 @@ import type { Arg, RedisValue } from '../util/bytes.js';
 import { formatG } from '../util/numbers.js';
 import {
   big,
-  CLASSIFY_SOURCE,
   formatArgNumber,
   luaToReply,
   oneLine,
@@ -30,7 +29,7 @@ import {
   pushReply,
 } from './conversion.js';
 import type { ScriptClient, ScriptCommand, ScriptHost } from './host.js';
-import { LUA_LIBS } from './libs/index.js';
+import { LUA_COMPAT_SOURCE, LUA_LIBS } from './libs/index.js';
 import {
   LUA_MASKCOUNT,
   LUA_REGISTRYINDEX,
@@ -102,6 +101,9 @@ class Rejection {
 /** Thrown when the Lua state is no longer usable (a JS failure escaped the VM); the owner rebuilds it. */
 export class LuaStateLost extends Error {}
 
+/** Thrown when a script runs past the time limit; the message is the error reply's text. */
+export class ScriptKilled extends Error {}
+
 /** A Lua state with Redis's sandbox and API. */
 export class LuaEngine {
   readonly vm: LuaWasm;
@@ -113,9 +115,9 @@ export class LuaEngine {
   /** Limit of the current run (ms; 0 none), its deadline (0 until the first time check), its kind. */
   private runLimit = 0;
   private deadline = 0;
-  private runIsLoad = false;
-  private aborting = false;
   private hookInstalled = false;
+  /** A lua_Debug for the hook's position lookups. */
+  private readonly debugInfo: number;
   private readonly hook: number;
   private readonly client: ScriptClient;
   /** Registry references made by the sandbox. */
@@ -143,8 +145,11 @@ export class LuaEngine {
     this.L = L;
     x.luaL_openlibs(L);
     this.hook = vm.register((HL: number) => this.onHook(HL), 'vii');
+    this.debugInfo = x.malloc(256);
 
-    // The sandbox chunk gets (api, libs, version, versionNum).
+    // The sandbox chunk gets (api, libs, compat, null, version, versionNum). The
+    // libraries are compiled under the sandbox's chunk name: the error handler skips
+    // their frames when it looks for the script position, as it skips the sandbox's.
     this.load(SANDBOX_SOURCE, SANDBOX_CHUNKNAME);
     this.pushApi(L);
     x.lua_createtable(L, LUA_LIBS.length, 0);
@@ -153,13 +158,16 @@ export class LuaEngine {
       x.lua_createtable(L, 0, 2);
       vm.pushBytes(L, lib.name);
       x.lua_setfield(L, -2, vm.cstr('name'));
-      this.load(lib.source, `=${lib.name}`);
+      this.load(lib.source, SANDBOX_CHUNKNAME);
       x.lua_setfield(L, -2, vm.cstr('fn'));
       x.lua_rawseti(L, -2, big(i + 1));
     }
+    this.load(LUA_COMPAT_SOURCE, SANDBOX_CHUNKNAME);
+    // cjson.null: a NULL light userdata, as Redis's (tostring gives "userdata: (nil)").
+    x.lua_pushlightuserdata(L, 0);
     vm.pushBytes(L, REDIS_VERSION);
     x.lua_pushinteger(L, BigInt(REDIS_VERSION_NUM));
-    this.callInit(4, 'the scripting sandbox');
+    this.callInit(6, 'the scripting sandbox');
     const field = (name: string): number => {
       x.lua_getfield(L, -1, vm.cstr(name));
       return x.luaL_ref(L, LUA_REGISTRYINDEX);
@@ -169,13 +177,10 @@ export class LuaEngine {
     this.funcEnvRef = field('func_env');
     this.functionModeRef = field('function_mode');
     this.collectRef = field('collectgarbage');
+    this.classifierRef = field('classify');
     // From now on the state's global table (what `load` gives a chunk) is the read-only proxy.
     x.lua_getfield(L, -1, vm.cstr('eval_env'));
     x.lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
-    x.lua_settop(L, 0);
-    this.load(CLASSIFY_SOURCE, SANDBOX_CHUNKNAME);
-    this.callInit(0, 'the reply classifier');
-    this.classifierRef = x.luaL_ref(L, LUA_REGISTRYINDEX);
     x.lua_settop(L, 0);
   }
 
@@ -211,8 +216,8 @@ export class LuaEngine {
       try {
         return impl(L);
       } catch (e) {
-        // A Lua error (a longjmp, thrown as a number) is on its way up: let it pass.
-        if (typeof e === 'number') throw e;
+        // A Lua error (a longjmp, thrown as a number) or a kill is on its way up: let it pass.
+        if (typeof e === 'number' || e instanceof ScriptKilled) throw e;
         pushErrorTable(vm, L, e instanceof Error ? e.message : String(e), e instanceof ReplyError, false);
         return vm.x.lua_error(L);
       }
@@ -506,32 +511,50 @@ export class LuaEngine {
   /**
    * The count hook. The clock is first read at the first check of a run (within its
    * first 100,000 instructions), which saves a clock read per call on the fast path.
+   *
+   * A script past its deadline is stopped by a JS exception thrown from the hook: it
+   * unwinds the whole VM at once, so no `pcall`, `xpcall` handler, coroutine or
+   * metamethod in the script can catch it or keep running (a Lua error raised from a
+   * hook would run the script's message handlers with hooks disabled, out of reach).
+   * The Lua state is then abandoned, and the owner starts a new one.
    */
   private onHook(L: LuaState): undefined {
     if (this.runLimit === 0) return undefined;
-    if (!this.aborting) {
-      const now = performance.now();
-      if (this.deadline === 0) {
-        this.deadline = now + this.runLimit;
-        return undefined;
-      }
-      if (now < this.deadline) return undefined;
-      this.aborting = true;
+    const now = performance.now();
+    if (this.deadline === 0) {
+      this.deadline = now + this.runLimit;
+      return undefined;
     }
-    // From now on every instruction raises again, so no pcall can swallow the abort.
-    const x = this.vm.x;
-    x.lua_sethook(L, this.hook, LUA_MASKCOUNT, 1);
-    const message = this.runIsLoad ? Err.functionLoadTimeout : Err.scriptTimeout(this.runLimit);
-    pushErrorTable(this.vm, L, message, true, false);
-    x.lua_error(L);
-    return undefined;
+    if (now < this.deadline) return undefined;
+    throw new ScriptKilled(this.killText(L));
+  }
+
+  /** The error text for a script stopped by the time limit, with the script position as Redis words errors. */
+  private killText(L: LuaState): string {
+    if (this.current === null) return Err.functionLoadTimeout;
+    let text = Err.scriptTimeout(this.runLimit);
+    const vm = this.vm;
+    const x = vm.x;
+    const ar = this.debugInfo;
+    for (let level = 0; x.lua_getstack(L, level, ar) !== 0; level++) {
+      x.lua_getinfo(L, vm.k.Sl, ar);
+      const source = vm.mem.toString('latin1', vm.u32[(ar + 16) >> 2], vm.u32[(ar + 16) >> 2] + vm.u32[(ar + 20) >> 2]);
+      const line = vm.u32[(ar + 24) >> 2] | 0;
+      if (line > 0 && source !== SANDBOX_CHUNKNAME) {
+        text += ` script: ${this.current.name}, on ${source}:${line}.`;
+        break;
+      }
+    }
+    return text;
   }
 
   /**
    * Calls the function on the stack (above the error handler at index 1, or without
    * handler when `handler` is false) under the time limit. Returns the pcall status.
+   * Throws {@link ScriptKilled} past the limit, {@link LuaStateLost} if a JS failure
+   * crossed the VM; in both cases this state is no longer used.
    */
-  private protectedCall(nargs: number, nresults: number, handler: boolean, limitMs: number, isLoad: boolean): number {
+  private protectedCall(nargs: number, nresults: number, handler: boolean, limitMs: number): number {
     const x = this.vm.x;
     const L = this.L;
     // The hook stays installed while a limit is set: it costs nothing between its checks.
@@ -541,7 +564,6 @@ export class LuaEngine {
         this.hookInstalled = true;
       }
       this.deadline = 0;
-      this.runIsLoad = isLoad;
     } else if (this.hookInstalled) {
       x.lua_sethook(L, 0, 0, 0);
       this.hookInstalled = false;
@@ -552,13 +574,10 @@ export class LuaEngine {
     } catch (e) {
       // A JS exception crossed the VM (not a Lua error): the state can no longer be trusted.
       this.lost = true;
+      if (e instanceof ScriptKilled) throw e;
       throw new LuaStateLost(e instanceof Error ? e.message : String(e));
     } finally {
       this.runLimit = 0;
-      if (this.aborting) {
-        this.aborting = false;
-        if (!this.lost) x.lua_sethook(L, this.hook, LUA_MASKCOUNT, HOOK_COUNT);
-      }
     }
   }
 
@@ -652,7 +671,7 @@ export class LuaEngine {
     this.current = ctx;
     let status: number;
     try {
-      status = this.protectedCall(nargs, 1, true, limit, false);
+      status = this.protectedCall(nargs, 1, true, limit);
     } finally {
       this.current = null;
     }
@@ -710,7 +729,10 @@ export class LuaEngine {
       this.loading = registered;
       let status: number;
       try {
-        status = this.protectedCall(0, 0, false, LOAD_TIMEOUT_MS, true);
+        status = this.protectedCall(0, 0, false, LOAD_TIMEOUT_MS);
+      } catch (e) {
+        if (e instanceof ScriptKilled) return Err.functionRegister(Err.functionLoadTimeout);
+        throw e;
       } finally {
         this.loading = null;
       }
@@ -726,7 +748,7 @@ export class LuaEngine {
       x.lua_settop(L, 0);
       return registered;
     } finally {
-      this.functionMode(false);
+      if (!this.lost) this.functionMode(false);
     }
   }
 

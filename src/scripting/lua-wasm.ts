@@ -81,6 +81,7 @@ export interface LuaExports {
   lua_pushstring(L: LuaState, s: number): number;
   lua_pushcclosure(L: LuaState, fn: number, n: number): void;
   lua_pushboolean(L: LuaState, b: number): void;
+  lua_pushlightuserdata(L: LuaState, p: number): void;
   lua_getfield(L: LuaState, idx: number, k: number): number;
   lua_rawget(L: LuaState, idx: number): number;
   lua_rawgeti(L: LuaState, idx: number, n: bigint): number;
@@ -94,6 +95,8 @@ export interface LuaExports {
   lua_concat(L: LuaState, n: number): void;
   lua_setupvalue(L: LuaState, funcindex: number, n: number): number;
   lua_sethook(L: LuaState, fn: number, mask: number, count: number): void;
+  lua_getstack(L: LuaState, level: number, ar: number): number;
+  lua_getinfo(L: LuaState, what: number, ar: number): number;
   luaL_loadbufferx(L: LuaState, buf: number, size: number, name: number, mode: number): number;
   luaL_ref(L: LuaState, t: number): number;
   luaL_unref(L: LuaState, t: number, ref: number): void;
@@ -149,6 +152,7 @@ const FIELD_NAMES = [
   'KEYS',
   'ARGV',
   't',
+  'Sl',
 ] as const;
 
 let compiled: object | undefined;

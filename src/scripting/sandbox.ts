@@ -24,8 +24,11 @@
  *   `redis.register_function`, `redis.log` and the version fields; when called,
  *   the runtime globals without KEYS/ARGV and without the EVAL-only redis fields.
  *
- * The chunk is called with (api, libs, version, versionNum) and returns a table
- * of what the engine keeps in the registry (see lua-engine.ts).
+ * The chunk is called with (api, libs, compat, null, version, versionNum): the JS
+ * functions, the library chunks (cjson, struct, cmsgpack, bit) and the 5.1 shims
+ * chunk (libs/index.ts describes their contract), and the NULL light userdata
+ * that becomes cjson.null. It returns a table of what the engine keeps in the
+ * registry (see lua-engine.ts).
  */
 
 /** Chunk name of the sandbox; the error handler skips frames from this chunk. */
@@ -72,33 +75,37 @@ const EVAL_GLOBALS = [
 ];
 
 export const SANDBOX_SOURCE = `
-local api, libs, REDIS_VERSION, REDIS_VERSION_NUM = ...
+local api, libs, compat, NULL, REDIS_VERSION, REDIS_VERSION_NUM = ...
 local G = _G
 local getinfo, setupvalue = debug.getinfo, debug.setupvalue
 local type, tostring, rawget, rawset, next, select, ipairs =
       type, tostring, rawget, rawset, next, select, ipairs
-local real_error, real_pcall, real_load = error, pcall, load
+local real_error, real_pcall = error, pcall
 local real_setmetatable, real_getmetatable = setmetatable, getmetatable
 local collectgarbage = collectgarbage
-local fmt, math_type, floor = string.format, math.type, math.floor
+local fmt, math_type = string.format, math.type
 
 -- Libraries (cjson, cmsgpack, bit, struct, 5.1 shims) run in a private copy of the
 -- standard globals: what they capture keeps working after the script globals are pruned.
 local libenv = {}
 for k, v in next, G do libenv[k] = v end
 for _, k in ipairs({'io', 'os', 'debug', 'package', 'require', 'dofile', 'loadfile', 'print'}) do libenv[k] = nil end
--- debug.getinfo only: libraries name the function in their argument errors, as C's luaL_argerror does.
-libenv.debug = {getinfo = getinfo}
+-- From debug, libraries get getinfo (function names in argument errors, as luaL_argerror
+-- gives them) and upvalueid; scripts never see either.
+libenv.debug = {getinfo = getinfo, upvalueid = debug.upvalueid}
 libenv._G = libenv
 for i = 1, #libs do
   local lib = libs[i]
   setupvalue(lib.fn, 1, libenv)
-  local value = lib.fn(lib.name)
+  local value = lib.fn(lib.name, NULL)
   if value ~= nil then
     G[lib.name] = value
     libenv[lib.name] = value
   end
 end
+-- The Lua 5.1 shims patch string, table and math in place and return 5.1 globals.
+setupvalue(compat, 1, libenv)
+local compat_globals = compat()
 
 -- Read-only proxies ------------------------------------------------------------------
 local readonly = real_setmetatable({}, {__mode = 'k'})   -- proxy -> the table it shows
@@ -137,6 +144,7 @@ end
 local function tostring51(...)
   local v = ...
   if math_type(v) then return fmt('%.14g', v) end
+  if v == NULL and NULL ~= nil then return 'userdata: (nil)' end
   return tostring(...)
 end
 
@@ -158,51 +166,74 @@ local function pcall51(f, ...)
   return pcall_result(real_pcall(f, ...))
 end
 
-local function load_text(...)
-  local chunk, chunkname, _, env = ...
-  if select('#', ...) >= 4 then return real_load(chunk, chunkname, 't', env) end
-  return real_load(chunk, chunkname, 't')
+-- Argument checks worded and positioned as Lua 5.1's C functions word them: these
+-- wrappers are Lua functions, so the real functions' own errors would name the wrapper.
+-- Called as statements (not tail calls): \`level\` counts the frames up to the script.
+local function argerror(level, n, fname, msg)
+  real_error(fmt("bad argument #%d to '%s' (%s)", n, fname, msg), level)
 end
-local function loadstring51(s, chunkname)
-  if chunkname == nil then chunkname = s end
-  return real_load(s, chunkname, 't')
+local function checktable(fname, n, nargs, v)
+  if type(v) ~= 'table' then
+    argerror(4, n, fname, fmt('table expected, got %s', nargs < n and 'no value' or type(v)))
+  end
 end
-local function gcinfo() return floor(collectgarbage('count')) end
+local function checkany(fname, n, nargs)
+  if nargs < n then argerror(4, n, fname, 'value expected') end
+end
 
-local function setmetatable51(t, mt)
+local function setmetatable51(...)
+  local t, mt = ...
+  local nargs = select('#', ...)
+  checktable('setmetatable', 1, nargs, t)
+  if nargs < 2 or (mt ~= nil and type(mt) ~= 'table') then argerror(3, 2, 'setmetatable', 'nil or table expected') end
   if readonly[t] then return real_error(READONLY, 0) end
-  if type(mt) == 'table' and not readonly[mt] then
+  local old = real_getmetatable(t)
+  if old ~= nil and rawget(old, '__metatable') ~= nil then
+    real_error('cannot change a protected metatable', 2)
+  end
+  if mt ~= nil and not readonly[mt] then
     local gc = rawget(mt, '__gc')
     if gc ~= nil then
       -- Lua 5.1 never finalizes tables: set the metatable without __gc so none is scheduled.
       rawset(mt, '__gc', nil)
-      local ok, r = real_pcall(real_setmetatable, t, mt)
+      real_setmetatable(t, mt)
       rawset(mt, '__gc', gc)
-      if not ok then return real_error(r, 0) end
-      return r
+      return t
     end
   end
   return real_setmetatable(t, mt)
 end
 local function getmetatable51(...)
+  checkany('getmetatable', 1, select('#', ...))
   local o = ...
   local f = fake_meta[o]
   if f ~= nil then
     if f == false then return nil end
     return f
   end
-  return real_getmetatable(...)
+  return real_getmetatable(o)
 end
-local function rawset51(t, k, v)
+local function rawset51(...)
+  local t, k, v = ...
+  local nargs = select('#', ...)
+  checktable('rawset', 1, nargs, t)
+  checkany('rawset', 2, nargs)
+  checkany('rawset', 3, nargs)
   if readonly[t] then return real_error(READONLY, 0) end
   return rawset(t, k, v)
 end
-local function rawget51(t, k)
+local function rawget51(...)
+  local t, k = ...
+  local nargs = select('#', ...)
+  checktable('rawget', 1, nargs, t)
+  checkany('rawget', 2, nargs)
   local target = readonly[t]
   if target then return rawget(target, k) end
   return rawget(t, k)
 end
-local function next51(t, k)
+local function next51(...)
+  local t, k = ...
+  checktable('next', 1, select('#', ...), t)
   local target = readonly[t]
   if target then return next(target, k) end
   return next(t, k)
@@ -261,9 +292,7 @@ G.os = {clock = api.clock}
 G.error = api.error
 G.pcall = pcall51
 G.tostring = tostring51
-G.load = load_text
-G.loadstring = loadstring51
-G.gcinfo = gcinfo
+for k, v in next, compat_globals do G[k] = v end
 G.setmetatable = setmetatable51
 G.getmetatable = getmetatable51
 G.rawset = rawset51
@@ -314,6 +343,31 @@ local function function_mode(loading)
   readonly[func_env] = target
 end
 
+-- The reply classifier (conversion.ts): the kind of a table a script returns, checking
+-- the fields in Redis's order with raw access. Tables without a metatable (nearly all)
+-- are read with plain indexing, which is raw for them and needs no function call.
+local function classify(t)
+  local v1, v2, v3, v4, v5, v6, v7
+  if real_getmetatable(t) == nil then
+    v1, v2, v3, v4, v5, v6, v7 = t.err, t.ok, t.double, t.big_number, t.verbatim_string, t.map, t.set
+  else
+    v1, v2, v3, v4 = rawget(t, 'err'), rawget(t, 'ok'), rawget(t, 'double'), rawget(t, 'big_number')
+    v5, v6, v7 = rawget(t, 'verbatim_string'), rawget(t, 'map'), rawget(t, 'set')
+  end
+  if v1 == nil and v2 == nil and v3 == nil and v4 == nil and v5 == nil and v6 == nil and v7 == nil then return 0 end
+  if type(v1) == 'string' then return 1, v1 end
+  if type(v2) == 'string' then return 2, v2 end
+  if type(v3) == 'number' then return 3, v3 end
+  if type(v4) == 'string' then return 4, v4 end
+  if type(v5) == 'table' then
+    local f, s = rawget(v5, 'format'), rawget(v5, 'string')
+    if type(f) == 'string' and type(s) == 'string' then return 5, f, s end
+  end
+  if type(v6) == 'table' then return 6, v6 end
+  if type(v7) == 'table' then return 7, v7 end
+  return 0
+end
+
 -- Scripts make short-lived garbage (KEYS, ARGV, replies): the generational collector suits them.
 collectgarbage('generational')
 
@@ -324,5 +378,6 @@ return {
   func_env = func_env,
   function_mode = function_mode,
   collectgarbage = collectgarbage,
+  classify = classify,
 }
 `;

@@ -20,7 +20,7 @@ import type { Reply } from '../protocol/reply.js';
 import { type Arg, argText } from '../util/bytes.js';
 import { FunctionRegistry } from './functions.js';
 import type { ScriptClient, ScriptHost } from './host.js';
-import { FLAG_NO_WRITES, LuaEngine, LuaStateLost } from './lua-engine.js';
+import { FLAG_NO_WRITES, LuaEngine, LuaStateLost, ScriptKilled } from './lua-engine.js';
 import { Rand48 } from './rand48.js';
 import { lua51Message } from './messages.js';
 import { parseScriptShebang } from './shebang.js';
@@ -181,6 +181,7 @@ export class Scripting {
     try {
       return lua.runEval(script.ref, ctx, argv, 3, 3 + numkeys);
     } catch (e) {
+      if (e instanceof ScriptKilled) return new ReplyError(e.message);
       if (e instanceof LuaStateLost) return new ReplyError(Err.scriptRun(script.sha, e.message));
       throw e;
     }
@@ -262,6 +263,7 @@ export class Scripting {
     try {
       return lua.runFunction(f.ref, ctx, argv, 3, 3 + numkeys);
     } catch (e) {
+      if (e instanceof ScriptKilled) return new ReplyError(e.message);
       if (e instanceof LuaStateLost) return new ReplyError(Err.scriptRun(f.name, e.message));
       throw e;
     }

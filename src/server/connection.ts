@@ -16,8 +16,9 @@
  * encoded into the same output buffer and written once per event-loop turn
  * (Redis writes them before it sleeps). A push caused by the client's own
  * command lands before that command's reply, as in Redis. A subscribed client
- * that does not read is cut off at Redis's default pubsub output limits:
- * 32 MB at once, or 8 MB for more than 60 s.
+ * that does not read is cut off at the pubsub `client-output-buffer-limit`
+ * (Redis's default: 32 MB at once, or 8 MB for more than 60 s); other clients
+ * at the normal class's limit, which is none by default.
  */
 import type { Socket } from 'node:net';
 import { outputBufferLimits } from '../commands/config-registry.js';
@@ -32,10 +33,11 @@ import { BlockedReply, type PendingReply, type Reply } from '../protocol/reply.j
 import type { Arg } from '../util/bytes.js';
 import type { CacheeServer } from './server.js';
 
-/** Output is checked every this many commands within one read... */
-const CHECK_EVERY = 64;
-/** ...and written out once it holds this many bytes. */
+/** Within one read, output is written out once it holds this many bytes (checked after every reply). */
 const FLUSH_BYTES = 256 * 1024;
+/** Text batches up to this many chars are written as strings (Node's stack buffer for them is 16 KB). */
+const STRING_WRITE_MAX = 16 * 1024 / 3;
+const AB_STRING = !process.env.AB_NOSTRING; // TEMP A/B
 
 /** Formats ip:port as Redis does (IPv6 in brackets; IPv4-mapped IPv6 as plain IPv4). */
 export function formatAddress(ip: string | undefined, port: number | undefined): string {
@@ -110,19 +112,24 @@ export class Connection extends Session {
   private readonly flushPushes = (): void => {
     this.pushScheduled = false;
     if (this.closing || this.processing) return;
-    if (this.overPubsubLimits()) return;
+    if (this.overOutputLimits()) return;
     this.flush();
   };
 
-  /** checkClientOutputBufferLimits for the pubsub class; closes the client when over. */
-  private overPubsubLimits(): boolean {
-    if (!this.subscribed) {
+  /**
+   * checkClientOutputBufferLimits: `client-output-buffer-limit <class> <hard> <soft> <seconds>`
+   * for the client's class (pubsub while subscribed, default 32mb 8mb 60; normal otherwise,
+   * default 0 0 0 = none, bounded by backpressure alone). Closes the client, dropping its
+   * pending output, when over.
+   */
+  private overOutputLimits(): boolean {
+    const limits = outputBufferLimits(this.owner.settings);
+    const limit = this.subscribed ? limits.pubsub : limits.normal;
+    if (limit.hard === 0 && limit.soft === 0) {
       this.softLimitSince = 0;
       return false;
     }
     const used = this.socket.writableLength + this.out.length;
-    // `client-output-buffer-limit pubsub <hard> <soft> <seconds>` (default 32mb 8mb 60; 0 = no limit).
-    const limit = outputBufferLimits(this.owner.settings).pubsub;
     let over = limit.hard > 0 && used >= limit.hard;
     if (!over && limit.soft > 0 && used >= limit.soft) {
       const now = this.engine.clock.now();
@@ -201,7 +208,6 @@ export class Connection extends Session {
     const parser = this.parser;
     const out = this.out;
     const stats = this.owner.stats;
-    let n = 0;
     while (!this.closing && this.blockedOn === null) {
       // A command held by CLIENT PAUSE runs first once the pause ends.
       let argv: Arg[] | undefined = this.heldArgv;
@@ -230,17 +236,16 @@ export class Connection extends Session {
       this.answer(reply);
       if (this.closeAfterReply) break;
       parser.authenticated = this.authenticated;
-      if (++n === CHECK_EVERY) {
-        n = 0;
-        if (out.length >= FLUSH_BYTES) {
-          this.flush();
-          if (this.socket.writableNeedDrain) {
-            this.pauseForDrain();
-            return;
-          }
+      if (out.approxLength >= FLUSH_BYTES) {
+        if (this.overOutputLimits()) return;
+        this.flush();
+        if (this.socket.writableNeedDrain) {
+          this.pauseForDrain();
+          return;
         }
       }
     }
+    if (!out.empty && this.overOutputLimits()) return;
     this.flush();
     if (this.closeAfterReply) this.closeAfterWrite();
     else if (this.socket.writableNeedDrain) this.pauseForDrain();
@@ -317,14 +322,24 @@ export class Connection extends Session {
   }
 
   private flush(): void {
-    if (this.out.empty) return;
-    const buf = this.out.take();
-    this.rbs = buf.length;
-    if (buf.length > this.rbp) this.rbp = buf.length;
+    const out = this.out;
+    if (out.empty) return;
+    let size: number;
+    if (AB_STRING && out.textOnly && out.approxLength <= STRING_WRITE_MAX) {
+      // Node writes a small string from stack storage: no Buffer is made for the batch.
+      const text = out.takeText();
+      size = Buffer.byteLength(text, 'utf8');
+      this.socket.write(text, 'utf8');
+    } else {
+      const buf = out.take();
+      size = buf.length;
+      this.socket.write(buf);
+    }
+    this.rbs = size;
+    if (size > this.rbp) this.rbp = size;
     const stats = this.owner.stats;
-    stats.netOutputBytes += buf.length;
+    stats.netOutputBytes += size;
     stats.writesProcessed++;
-    this.socket.write(buf);
   }
 
   private pauseForDrain(): void {

@@ -20,6 +20,10 @@
  * allocation, no fill pass; reads of never-written slots yield undefined).
  *
  * The single-element operations allocate nothing unless the buffer resizes.
+ *
+ * Memory accounting: {@link Deque.bytes} is the sum of {@link Deque.sizeOf} over
+ * the elements, kept by every operation that adds, replaces or removes one (0
+ * unless a subclass sizes its elements, as RedisList does for engine/memory.ts).
  */
 
 /** Smallest capacity the buffer shrinks to. */
@@ -41,6 +45,8 @@ export class Deque<T> {
   protected len = 0;
   /** capacity − 1. */
   protected mask: number;
+  /** Sum of {@link Deque.sizeOf} over the elements. */
+  bytes = 0;
 
   /** An empty deque with room for `capacity` elements before it grows. */
   constructor(capacity = MIN_CAPACITY) {
@@ -59,11 +65,17 @@ export class Deque<T> {
     return this.items.length;
   }
 
+  /** The bytes an element counts for in {@link Deque.bytes}; 0 here, sized by subclasses. */
+  protected sizeOf(_v: T): number {
+    return 0;
+  }
+
   /** Appends at the tail. */
   pushBack(v: T): void {
     if (this.len === this.items.length) this.resize(this.items.length * 2);
     this.items[(this.head + this.len) & this.mask] = v;
     this.len++;
+    this.bytes += this.sizeOf(v);
   }
 
   /** Prepends at the head. */
@@ -72,16 +84,18 @@ export class Deque<T> {
     this.head = (this.head - 1) & this.mask;
     this.items[this.head] = v;
     this.len++;
+    this.bytes += this.sizeOf(v);
   }
 
   /** Removes and returns the head element; undefined when empty. */
   popFront(): T | undefined {
     if (this.len === 0) return undefined;
     const items = this.items;
-    const v = items[this.head];
+    const v = items[this.head] as T;
     items[this.head] = undefined;
     this.head = (this.head + 1) & this.mask;
     this.len--;
+    this.bytes -= this.sizeOf(v);
     if (this.len <= items.length >>> 2 && items.length > MIN_CAPACITY) this.shrink();
     return v;
   }
@@ -92,8 +106,9 @@ export class Deque<T> {
     const items = this.items;
     this.len--;
     const slot = (this.head + this.len) & this.mask;
-    const v = items[slot];
+    const v = items[slot] as T;
     items[slot] = undefined;
+    this.bytes -= this.sizeOf(v);
     if (this.len <= items.length >>> 2 && items.length > MIN_CAPACITY) this.shrink();
     return v;
   }
@@ -107,7 +122,9 @@ export class Deque<T> {
   /** Replaces the element at `i`; false when `i` is outside 0..length−1. */
   set(i: number, v: T): boolean {
     if (i < 0 || i >= this.len) return false;
-    this.items[(this.head + i) & this.mask] = v;
+    const slot = (this.head + i) & this.mask;
+    this.bytes += this.sizeOf(v) - this.sizeOf(this.items[slot] as T);
+    this.items[slot] = v;
     return true;
   }
 
@@ -131,6 +148,7 @@ export class Deque<T> {
     }
     items[(this.head + i) & mask] = v;
     this.len++;
+    this.bytes += this.sizeOf(v);
   }
 
   /** Removes and returns the element at `i` (0..length−1), shifting the shorter side. */
@@ -139,7 +157,8 @@ export class Deque<T> {
     const items = this.items;
     const mask = this.mask;
     const head = this.head;
-    const v = items[(head + i) & mask];
+    const v = items[(head + i) & mask] as T;
+    this.bytes -= this.sizeOf(v);
     if (i < this.len >>> 1) {
       for (let j = i; j > 0; j--) items[(head + j) & mask] = items[(head + j - 1) & mask];
       items[head] = undefined;
@@ -173,6 +192,7 @@ export class Deque<T> {
         const v = items[(head + r) & mask] as T;
         if ((unlimited || removed < limit) && match(v)) {
           removed++;
+          this.bytes -= this.sizeOf(v);
           continue;
         }
         if (w !== r) items[(head + w) & mask] = v;
@@ -186,6 +206,7 @@ export class Deque<T> {
         const v = items[(head + r) & mask] as T;
         if ((unlimited || removed < limit) && match(v)) {
           removed++;
+          this.bytes -= this.sizeOf(v);
           continue;
         }
         if (w !== r) items[(head + w) & mask] = v;
@@ -206,7 +227,11 @@ export class Deque<T> {
     if (n <= 0) return;
     const items = this.items;
     const mask = this.mask;
-    for (let j = 0; j < n; j++) items[(this.head + j) & mask] = undefined;
+    for (let j = 0; j < n; j++) {
+      const slot = (this.head + j) & mask;
+      this.bytes -= this.sizeOf(items[slot] as T);
+      items[slot] = undefined;
+    }
     this.head = (this.head + n) & mask;
     this.len -= n;
     this.maybeShrink();
@@ -219,7 +244,11 @@ export class Deque<T> {
     const items = this.items;
     const mask = this.mask;
     const end = this.len;
-    for (let j = end - n; j < end; j++) items[(this.head + j) & mask] = undefined;
+    for (let j = end - n; j < end; j++) {
+      const slot = (this.head + j) & mask;
+      this.bytes -= this.sizeOf(items[slot] as T);
+      items[slot] = undefined;
+    }
     this.len -= n;
     this.maybeShrink();
   }
@@ -266,6 +295,7 @@ export class Deque<T> {
     this.mask = MIN_CAPACITY - 1;
     this.head = 0;
     this.len = 0;
+    this.bytes = 0;
   }
 
   /** Appends every element of `values` at the tail. */

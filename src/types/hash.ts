@@ -30,6 +30,15 @@
  * with Redis's texts. {@link hashGet} and {@link hashSetOne} allocate nothing.
  */
 import type { Database } from '../engine/database.js';
+import {
+  type Meter,
+  mapBytes,
+  mapCapacity,
+  OBJECT_HEADER,
+  POINTER,
+  stringBytes,
+  valueBytes,
+} from '../engine/memory.js';
 import { Notify } from '../engine/notify.js';
 import { scanCursors } from '../engine/scan-cursors.js';
 import type { RedisObject } from '../engine/value.js';
@@ -59,6 +68,9 @@ function fitsListpack(v: Arg): boolean {
   return Buffer.byteLength(v, 'utf8') <= max;
 }
 
+/** A RedisHash object: its header and 8 fields. */
+const HASH_OBJECT = OBJECT_HEADER + 8 * POINTER;
+
 /** A hash value in the keyspace. */
 export class RedisHash implements RedisObject {
   readonly type = 'hash' as const;
@@ -66,10 +78,19 @@ export class RedisHash implements RedisObject {
   readonly map: Map<string, RedisValue>;
   /** Redis would hold this hash as a listpack (see the module header). */
   listpack: boolean;
+  /** Bytes of the fields and values (engine/memory.ts), kept by {@link RedisHash.set} and {@link RedisHash.delete}. */
+  bytes = 0;
+  /** The Map's modelled capacity (engine/memory.ts `mapCapacity`). */
+  private capacity = 0;
+  accounted = 0;
+  refs = 0;
+  owner: Meter | null = null;
 
-  constructor(listpack = true, map: Map<string, RedisValue> = new Map()) {
+  constructor(listpack = true, map: Map<string, RedisValue> = new Map(), bytes = -1) {
     this.listpack = listpack;
     this.map = map;
+    if (bytes >= 0) this.bytes = bytes;
+    else for (const [f, v] of map) this.bytes += stringBytes(f) + valueBytes(v);
   }
 
   /** HLEN. */
@@ -83,7 +104,14 @@ export class RedisHash implements RedisObject {
 
   /** A copy with its own Map; values are shared (immutable strings, Buffers never mutated here). */
   clone(): RedisHash {
-    return new RedisHash(this.listpack, new Map(this.map));
+    return new RedisHash(this.listpack, new Map(this.map), this.bytes);
+  }
+
+  memoryBytes(): number {
+    const size = this.map.size;
+    let capacity = this.capacity;
+    if (size > capacity || size < capacity >>> 2) this.capacity = capacity = mapCapacity(size, capacity);
+    return HASH_OBJECT + mapBytes(capacity) + this.bytes;
   }
 
   /**
@@ -94,10 +122,24 @@ export class RedisHash implements RedisObject {
    */
   set(field: string, value: RedisValue): boolean {
     const map = this.map;
-    const before = map.size;
+    const old = map.get(field);
     map.set(field, value);
-    if (map.size === before) return false;
+    if (old !== undefined) {
+      this.bytes += valueBytes(value) - valueBytes(old);
+      return false;
+    }
+    this.bytes += stringBytes(field) + valueBytes(value);
     if (this.listpack && map.size > hashLimits.maxListpackEntries) this.listpack = false;
+    return true;
+  }
+
+  /** Removes a field (canonical form); true when it was there. */
+  delete(field: string): boolean {
+    const map = this.map;
+    const old = map.get(field);
+    if (old === undefined) return false;
+    map.delete(field);
+    this.bytes -= stringBytes(field) + valueBytes(old);
     return true;
   }
 
@@ -139,7 +181,7 @@ function written(db: Database, key: string, hash: RedisHash, created: boolean, e
     db.set(key, hash);
     if (engine.notifyFlags !== 0) engine.notify(Notify.newKey, 'new', key, db.index);
   } else {
-    db.modified(key);
+    db.modified(key, hash);
   }
   if (engine.notifyFlags !== 0) engine.notify(Notify.hash, event, key, db.index);
 }
@@ -213,7 +255,7 @@ export function hashDel(db: Database, key: string, fields: readonly Arg[], start
   const map = hash.map;
   let deleted = 0;
   for (let i = start; i < fields.length; i++) {
-    if (map.delete(toKey(fields[i]))) {
+    if (hash.delete(toKey(fields[i]))) {
       deleted++;
       if (map.size === 0) break;
     }
@@ -227,7 +269,7 @@ export function hashDel(db: Database, key: string, fields: readonly Arg[], start
       engine.notify(Notify.generic, 'del', key, db.index);
     }
   } else {
-    db.modified(key);
+    db.modified(key, hash);
     notifyHash(db, 'hdel', key);
   }
   return deleted;

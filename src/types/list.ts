@@ -22,6 +22,14 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Database } from '../engine/database.js';
+import {
+  ARRAY_OBJECT,
+  FIXED_ARRAY_HEADER,
+  type Meter,
+  OBJECT_HEADER,
+  POINTER,
+  valueBytes,
+} from '../engine/memory.js';
 import { Notify } from '../engine/notify.js';
 import type { RedisObject } from '../engine/value.js';
 import { Err, ReplyError, wrongType } from '../errors.js';
@@ -32,6 +40,20 @@ import { Deque } from './deque.js';
 /** A list value in the keyspace. */
 export class RedisList extends Deque<RedisValue> implements RedisObject {
   readonly type = 'list' as const;
+  accounted = 0;
+  refs = 0;
+  owner: Meter | null = null;
+
+  protected override sizeOf(v: RedisValue): number {
+    return valueBytes(v);
+  }
+
+  /** The object (9 fields), the ring's array and the elements (engine/memory.ts). */
+  memoryBytes(): number {
+    return (
+      OBJECT_HEADER + 9 * POINTER + ARRAY_OBJECT + FIXED_ARRAY_HEADER + this.capacity * POINTER + this.bytes
+    );
+  }
 
   /** Redis 7.0 reports `quicklist` for every list, whatever its size. */
   encoding(): string {
@@ -78,8 +100,8 @@ export function writeList(db: Database, key: string): RedisList | undefined {
  * (Redis's signalModifiedKey). The list object stays in the Map, so re-storing
  * it with `db.replace` would only add a Map write to every push and pop.
  */
-function modified(db: Database, key: string): void {
-  db.modified(key);
+function modified(db: Database, key: string, list?: RedisList): void {
+  db.modified(key, list);
 }
 
 /** Emits a keyspace event of the list class. */
@@ -136,7 +158,7 @@ export function pushOne(db: Database, key: string, value: RedisValue, left: bool
   } else {
     if (left) list.pushFront(value);
     else list.pushBack(value);
-    modified(db, key);
+    modified(db, key, list);
   }
   notifyList(db, left ? 'lpush' : 'rpush', key);
   return list.length;

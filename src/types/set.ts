@@ -32,6 +32,15 @@
  * {@link setIsMember} allocate nothing.
  */
 import type { Database } from '../engine/database.js';
+import {
+  arrayBytes,
+  type Meter,
+  mapBytes,
+  mapCapacity,
+  OBJECT_HEADER,
+  POINTER,
+  stringBytes,
+} from '../engine/memory.js';
 import { Notify } from '../engine/notify.js';
 import { scanCursors } from '../engine/scan-cursors.js';
 import type { RedisObject } from '../engine/value.js';
@@ -88,6 +97,9 @@ function randomBelow(n: number): number {
   return Math.floor(Math.random() * n);
 }
 
+/** A RedisSet object: its header and 10 fields. */
+const SET_OBJECT = OBJECT_HEADER + 10 * POINTER;
+
 /** A set value in the keyspace. */
 export class RedisSet implements RedisObject {
   readonly type = 'set' as const;
@@ -99,11 +111,20 @@ export class RedisSet implements RedisObject {
   intset: boolean;
   /** Ascending members while an intset, until the next change. */
   private sorted: string[] | undefined;
+  /** Bytes of the member strings (engine/memory.ts), kept by {@link RedisSet.add} and removals. */
+  bytes = 0;
+  /** The index Map's modelled capacity (engine/memory.ts `mapCapacity`). */
+  private capacity = 0;
+  accounted = 0;
+  refs = 0;
+  owner: Meter | null = null;
 
-  constructor(intset = true, index: Map<string, number> = new Map(), members: string[] = []) {
+  constructor(intset = true, index: Map<string, number> = new Map(), members: string[] = [], bytes = -1) {
     this.intset = intset;
     this.index = index;
     this.members = members;
+    if (bytes >= 0) this.bytes = bytes;
+    else for (let i = 0; i < members.length; i++) this.bytes += stringBytes(members[i]);
   }
 
   /** A set built by adding `members` in order to an empty intset, as Redis builds *STORE results. */
@@ -123,7 +144,14 @@ export class RedisSet implements RedisObject {
   }
 
   clone(): RedisSet {
-    return new RedisSet(this.intset, new Map(this.index), this.members.slice());
+    return new RedisSet(this.intset, new Map(this.index), this.members.slice(), this.bytes);
+  }
+
+  memoryBytes(): number {
+    const n = this.members.length;
+    let capacity = this.capacity;
+    if (n > capacity || n < capacity >>> 2) this.capacity = capacity = mapCapacity(n, capacity);
+    return SET_OBJECT + mapBytes(capacity) + arrayBytes(n) + this.bytes;
   }
 
   /** True when the member (canonical form) is in the set. */
@@ -141,6 +169,7 @@ export class RedisSet implements RedisObject {
     const members = this.members;
     index.set(member, members.length);
     members.push(member);
+    this.bytes += stringBytes(member);
     if (this.intset) {
       this.sorted = undefined;
       if (!isIntegerMember(member) || members.length > maxIntsetEntries()) this.intset = false;
@@ -194,6 +223,7 @@ export class RedisSet implements RedisObject {
     const member = members[slot];
     const last = members.pop() as string;
     this.index.delete(member);
+    this.bytes -= stringBytes(member);
     if (slot < members.length) {
       members[slot] = last;
       this.index.set(last, slot);
@@ -258,7 +288,7 @@ export function setAddOne(db: Database, key: string, member: Arg): number {
     storeNew(db, key, created);
   } else {
     if (!set.add(m)) return 0;
-    db.modified(key);
+    db.modified(key, set);
   }
   notifySet(db, 'sadd', key);
   return 1;

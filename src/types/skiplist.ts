@@ -22,6 +22,7 @@
  * argument parsers (Redis's `zslParseRange` / `zslParseLexRangeItem`); handlers
  * reach them through src/types/zset.ts.
  */
+import { ARRAY_OBJECT, FIXED_ARRAY_HEADER, HEAP_NUMBER, OBJECT_HEADER, POINTER, stringBytes } from '../engine/memory.js';
 import { Err, ReplyError } from '../errors.js';
 import { type Arg, isBinaryKey, toKey } from '../util/bytes.js';
 
@@ -278,11 +279,29 @@ const update: ZNode[] = new Array(ZSKIPLIST_MAXLEVEL);
 const rankAt: number[] = new Array(ZSKIPLIST_MAXLEVEL).fill(0);
 
 /** A sorted list of {@link ZNode}s with spans: Redis's `zskiplist`. */
+/**
+ * Heap bytes of a node and its member string (engine/memory.ts): the object (13
+ * fields), its score boxed as a HeapNumber (a field that has held a non-Smi
+ * score is a double field), and the `up` array of nodes above level 4.
+ */
+export function nodeBytes(node: ZNode): number {
+  const level = node.level;
+  let n = OBJECT_HEADER + 13 * POINTER + HEAP_NUMBER + stringBytes(node.ele);
+  if (level > FIELD_LEVELS) {
+    // [forward, span] pairs in an array grown by push (capacity 2, then 1.5× + 16).
+    const slots = level === FIELD_LEVELS + 1 ? 2 : Math.max(22, Math.ceil(2 * (level - FIELD_LEVELS) * 1.25));
+    n += ARRAY_OBJECT + FIXED_ARRAY_HEADER + slots * POINTER;
+  }
+  return n;
+}
+
 export class SkipList {
   readonly header = new ZNode('', 0, ZSKIPLIST_MAXLEVEL);
   tail: ZNode | null = null;
   length = 0;
   level = 1;
+  /** Bytes of the nodes and their members ({@link nodeBytes}), kept by link and unlink. */
+  bytes = 0;
   /**
    * The 1-based rank of the node returned by the last `firstIn*` / `lastIn*`
    * call that found one (a side output, to avoid allocating a pair).
@@ -340,6 +359,7 @@ export class SkipList {
     if (next !== null) next.backward = node;
     else this.tail = node;
     this.length++;
+    this.bytes += nodeBytes(node);
   }
 
   /** Fills `update` with the predecessors of `node` at every level. */
@@ -377,6 +397,7 @@ export class SkipList {
     else this.tail = x.backward;
     while (this.level > 1 && fw(this.header, this.level - 1) === null) this.level--;
     this.length--;
+    this.bytes -= nodeBytes(x);
   }
 
   /** Removes a node that is in the list. */
@@ -671,6 +692,7 @@ export class SkipList {
     c.tail = prev;
     c.length = rank;
     c.level = this.level;
+    c.bytes = this.bytes;
     return c;
   }
 }

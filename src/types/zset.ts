@@ -27,6 +27,16 @@
  * keyspace notifications exactly as the Redis command does.
  */
 import type { Database } from '../engine/database.js';
+import {
+  ARRAY_OBJECT,
+  FIXED_ARRAY_HEADER,
+  HEAP_NUMBER,
+  type Meter,
+  mapBytes,
+  mapCapacity,
+  OBJECT_HEADER,
+  POINTER,
+} from '../engine/memory.js';
 import { Notify } from '../engine/notify.js';
 import { scanCursors } from '../engine/scan-cursors.js';
 import type { RedisObject } from '../engine/value.js';
@@ -105,6 +115,24 @@ function push(out: ZRange, n: ZNode): void {
   out.scores.push(n.score);
 }
 
+/**
+ * What every sorted set costs before its members: the ZSet object (9 fields and a
+ * boxed `newScore`), the SkipList object (6 fields) and its 32-level header node
+ * (with its `up` array of 56 slots grown to 82).
+ */
+const ZSET_FIXED =
+  OBJECT_HEADER +
+  9 * POINTER +
+  HEAP_NUMBER +
+  OBJECT_HEADER +
+  6 * POINTER +
+  OBJECT_HEADER +
+  13 * POINTER +
+  HEAP_NUMBER +
+  ARRAY_OBJECT +
+  FIXED_ARRAY_HEADER +
+  82 * POINTER;
+
 /** A sorted set value: implements {@link RedisObject} (TYPE `zset`). */
 export class ZSet implements RedisObject {
   readonly type = 'zset' as const;
@@ -115,6 +143,11 @@ export class ZSet implements RedisObject {
   listpack: boolean;
   /** The score after the last {@link ZSet.add} that did not return NOP/NAN. */
   newScore = 0;
+  /** The dict Map's modelled capacity (engine/memory.ts `mapCapacity`). */
+  private capacity = 0;
+  accounted = 0;
+  refs = 0;
+  owner: Meter | null = null;
 
   constructor(listpack = true, dict?: Map<string, ZNode>, zsl?: SkipList) {
     this.listpack = listpack;
@@ -139,6 +172,13 @@ export class ZSet implements RedisObject {
 
   encoding(): string {
     return this.listpack ? 'listpack' : 'skiplist';
+  }
+
+  memoryBytes(): number {
+    const size = this.dict.size;
+    let capacity = this.capacity;
+    if (size > capacity || size < capacity >>> 2) this.capacity = capacity = mapCapacity(size, capacity);
+    return ZSET_FIXED + mapBytes(capacity) + this.zsl.bytes;
   }
 
   clone(): ZSet {

@@ -37,7 +37,7 @@ function errorOf(fn: () => unknown): string {
   throw new Error('no error');
 }
 
-const fakeList: RedisObject = { type: 'list', encoding: () => 'listpack', clone: () => fakeList };
+const fakeList: RedisObject = { type: 'list', encoding: () => 'listpack', clone: () => fakeList, memoryBytes: () => 0, accounted: 0, refs: 0, owner: null };
 
 /** Naive references, one bit at a time. */
 function bitAt(buf: Buffer, i: number): number {

@@ -46,7 +46,13 @@ function setup(options: { trackAccess?: boolean } = {}) {
 /** A minimal aggregate for COPY/TYPE/OBJECT tests. */
 class FakeList implements RedisObject {
   readonly type = 'list' as const;
+  accounted = 0;
+  refs = 0;
+  owner = null;
   constructor(readonly items: string[]) {}
+  memoryBytes(): number {
+    return 0;
+  }
   encoding(): string {
     return 'listpack';
   }

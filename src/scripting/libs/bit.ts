@@ -11,7 +11,6 @@ import { LUA_PRELUDE } from './prelude.js';
  * argument is reported).
  */
 export const BIT_SOURCE = `${LUA_PRELUDE}
-${String.raw`
 local MAGIC = 6755399441055744.0
 
 local function barg(lvl, narg, v, present)
@@ -20,7 +19,7 @@ local function barg(lvl, narg, v, present)
   end
   local d = tonum51(v)
   if d == nil then typeerror(lvl + 1, narg, 'number', v, present) end
-  d = d + 0.0
+  d = d * 1.0
   if d > -2251799813685248.0 and d < 2251799813685248.0 then
     return tointeger((d + MAGIC) - MAGIC) & 0xffffffff
   end
@@ -124,4 +123,4 @@ function M.tohex(...)
 end
 
 return M
-`}`;
+`;

@@ -35,9 +35,7 @@ if type(NULL) ~= 'userdata' then
     null_anchor = function() return anchor end
     NULL = upvalueid(null_anchor, 1)
   end
-  if NULL == nil then
-    NULL = setmetatable({}, {__tostring = function() return 'userdata: (nil)' end, __metatable = false})
-  end
+  if NULL == nil then NULL = coroutine.create(function() end) end
 end
 
 local ESC = {}
@@ -169,6 +167,23 @@ new_instance = function()
   local buf, nb
 
   local function put_number(d)
+    if cfg.precision == 14 then
+      -- Integral values of at most 14 digits print the same as '%.14g'; table.concat formats them.
+      if mtype(d) == 'integer' then
+        if d > -100000000000000 and d < 100000000000000 then
+          nb = nb + 1
+          buf[nb] = d
+          return
+        end
+      elseif d > -1e14 and d < 1e14 and d ~= 0 then
+        local i = tointeger(d)
+        if i then
+          nb = nb + 1
+          buf[nb] = i
+          return
+        end
+      end
+    end
     if d ~= d or d == huge or d == -huge then
       local mode = cfg.encode_invalid
       if mode == 0 then throw('Cannot serialise number: must not be NaN or Inf') end
@@ -211,7 +226,8 @@ new_instance = function()
     local t = type(v)
     if t == 'string' then
       nb = nb + 1
-      buf[nb] = '"' .. gsub(v, ESC_PAT, ESC) .. '"'
+      if find(v, ESC_PAT) then buf[nb] = '"' .. gsub(v, ESC_PAT, ESC) .. '"'
+      else buf[nb] = '"' .. v .. '"' end
     elseif t == 'number' then
       put_number(v)
     elseif t == 'boolean' then
@@ -255,7 +271,8 @@ new_instance = function()
             buf[nb] = '":'
           elseif kt == 'string' then
             nb = nb + 1
-            buf[nb] = '"' .. gsub(k, ESC_PAT, ESC) .. '":'
+            if find(k, ESC_PAT) then buf[nb] = '"' .. gsub(k, ESC_PAT, ESC) .. '":'
+            else buf[nb] = '"' .. k .. '":' end
           else
             throw('Cannot serialise ' .. kt .. ': table key must be a number or string')
           end
@@ -335,7 +352,7 @@ new_instance = function()
       if find(sub(S, q, de), '%d') then
         local _, xe = find(S, '^[eE][+-]?%d+', de + 1)
         de = xe or de
-        v = tonumber(sub(S, q, de)) + 0.0
+        v = tonumber(sub(S, q, de)) * 1.0
         e = de + 1
       else
         local w = lower(sub(S, q, q + 7))
@@ -416,21 +433,44 @@ new_instance = function()
   end
 
   local function next_token()
-    local p = find(S, '[^ \t\n\r]', P)
-    if not p then
-      P = LEN + 1
+    local p = P
+    local c = byte(S, p)
+    if c == 32 or c == 10 or c == 13 or c == 9 then
+      p = find(S, '[^ \t\n\r]', p + 1)
+      if not p then
+        P = LEN + 1
+        return T_END, nil, LEN
+      end
+      c = byte(S, p)
+    elseif not c then
       return T_END, nil, LEN
     end
     P = p
-    local c = byte(S, p)
     local single = SINGLE[c]
     if single then
       P = p + 1
       return single, nil, p - 1
     end
-    if c == 34 then return string_token(p) end
+    if c == 34 then
+      local a = find(S, '["\\]', p + 1)
+      if a and byte(S, a) == 34 then
+        P = a + 1
+        return T_STRING, sub(S, p + 1, a - 1), p - 1
+      end
+      return string_token(p)
+    end
     if c == 45 or (c >= 48 and c <= 57) then
       if cfg.decode_invalid == 0 and is_invalid_number(p) then return T_ERROR, 'invalid number', p - 1 end
+      local _, e = find(S, '^-?%d+', p)
+      if e then
+        local nc = byte(S, e + 1)
+        if not (nc == 46 or nc == 101 or nc == 69 or nc == 120 or nc == 88) and e - p < 15 then
+          P = e + 1
+          local v = tonumber(sub(S, p, e))
+          if v == 0 and c == 45 then v = -0.0 end
+          return T_NUMBER, v, p - 1
+        end
+      end
       return number_token(p)
     end
     if c == 116 and sub(S, p, p + 3) == 'true' then

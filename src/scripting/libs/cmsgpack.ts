@@ -52,7 +52,7 @@ local function put_int(i)
 end
 
 local function put_number(v)
-  local d = v + 0.0
+  local d = v * 1.0
   if d == d and d >= -0x1p63 and d < 0x1p63 and floor(d) == d then
     put_int(tointeger(d))
     return

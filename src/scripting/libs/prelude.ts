@@ -26,7 +26,7 @@
  * The chunk reads `debug` from its environment when present (function names in
  * argument errors; see index.ts) and keeps working without it.
  */
-export const LUA_PRELUDE = String.raw`
+export const LUA_PRELUDE = `
 local LIB_NAME, LIB_NULL = ...
 local type, select, tostring, tonumber, error, pcall, next, rawget, rawset, rawlen, rawequal =
       type, select, tostring, tonumber, error, pcall, next, rawget, rawset, rawlen, rawequal
@@ -47,7 +47,7 @@ local function numstr(n) return fmt('%.14g', n) end
 local function num(d)
   if mtype(d) == 'integer' then
     if d >= -TWO53 and d <= TWO53 then return d end
-    return d + 0.0
+    return d * 1.0
   end
   if d == d and d >= -TWO53 and d <= TWO53 then
     local i = tointeger(d)
@@ -57,14 +57,14 @@ local function num(d)
 end
 
 local function d2i64(d)
-  d = d + 0.0
+  d = d * 1.0
   if d ~= d or d >= 0x1p63 or d < -0x1p63 then return mininteger end
   if d >= 0 then return tointeger(floor(d)) end
   return tointeger(ceil(d))
 end
 
 local function d2u64(d)
-  d = d + 0.0
+  d = d * 1.0
   if d ~= d then return mininteger end
   if d < 0x1p63 then return d2i64(d) end
   if d < 0x1p64 then return d2i64(d - 0x1p63) ~ mininteger end
@@ -78,7 +78,7 @@ local function i32(i)
 end
 
 local function u2d(u)
-  if u >= 0 then return u + 0.0 end
+  if u >= 0 then return u * 1.0 end
   return (u >> 32) * 4294967296.0 + (u & 0xffffffff)
 end
 

@@ -80,7 +80,7 @@ end
 local function number_arg(narg, v, present)
   local d = tonum51(v)
   if d == nil then deep_typeerror(narg, 'number', v, present) end
-  return d + 0.0
+  return d * 1.0
 end
 
 local function string_arg(narg, v, present)
@@ -115,7 +115,7 @@ local function getinteger(data, pos, little, signed, size)
   if not signed then return num(u2d(l)) end
   local mask = -1 << ((size * 8 - 1) & 63)
   if l & mask ~= 0 then l = l | mask end
-  return num(l + 0.0)
+  return num(l * 1.0)
 end
 
 local function pack_impl(n, ...)
