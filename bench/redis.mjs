@@ -243,7 +243,7 @@ export async function runAsyncClients({ quick = false, memoryKeys, scripting = t
   const out = { results: new Map(), skipped: new Map(), notes: [] };
   const budget = quick
     ? { calls: 1_000, maxMs: 400, warmup: 200 }
-    : { calls: 10_000, maxMs: 2_000, warmup: 1_000 };
+    : { calls: 5_000, maxMs: 1_500, warmup: 500 };
   print('building the data set…');
   const d = dataSet();
 
@@ -301,7 +301,7 @@ export async function runAsyncClients({ quick = false, memoryKeys, scripting = t
     await load(mock, d, mockSizes);
     if (scripting) await mock.eval(SCRIPT, 1, 'probe', '60'); // ioredis-mock has no SCRIPT LOAD; EVAL caches the SHA
     print('ioredis-mock');
-    const mockBudget = { ...budget, maxMs: quick ? 250 : 1_500 };
+    const mockBudget = { ...budget, maxMs: quick ? 250 : 1_000 };
     await timeAll(
       'ioredis-mock',
       operations('ioredis', mock, d, mockSizes, scripting),

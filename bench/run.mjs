@@ -10,11 +10,11 @@
  * Writes bench/results.md (sections per part, each table stamped with machine,
  * Node version and date) and bench/charts/*.svg (one chart per operation group).
  *
- *   npm run bench                 (build, then this file; about 8 minutes on 2 cores)
+ *   npm run bench                 (build, then this file; under 8 minutes on 2 cores)
  *   node bench/run.mjs --quick    (smoke run, under 2 minutes: shorter benches, fewer calls)
  *   node bench/run.mjs --rounds 3 --only micro,clients,memory,eviction,memory-types,throughput
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,7 +44,13 @@ const CHILDREN = [
   { part: 'eviction', file: 'eviction.mjs', title: 'Eviction hit ratios' },
   { part: 'memory-types', file: 'memory-types.mjs', title: 'Memory per entry, by type' },
   // Writes its own '## RESP server throughput' section into results.md, so it runs last.
-  { part: 'throughput', file: 'throughput.mjs', title: 'RESP server throughput', quickArgs: ['-n', '20000'] },
+  {
+    part: 'throughput',
+    file: 'throughput.mjs',
+    title: 'RESP server throughput',
+    args: ['-n', '100000'],
+    quickArgs: ['-n', '20000'],
+  },
 ];
 
 const verdict = (ok) => (ok ? 'met' : '**NOT met**');
@@ -281,37 +287,47 @@ function zsetGrowth(p50) {
 // --- child parts ---------------------------------------------------------------------------------
 
 /**
- * Runs bench/<file> as a child process (after results.md is written). A child either
- * appends its own section to results.md, or prints markdown on stdout, which is
- * appended here under its title. Resolves to a note for the report's console summary.
+ * Runs bench/<file> as a child process (after results.md is written), its output shown
+ * as it comes. A child either writes its own section into results.md, or prints markdown
+ * on stdout (from its first `## ` line), which is appended here. Resolves to a line for
+ * the console summary.
  */
-function runChild({ file, title, quickArgs }, opts, print) {
+async function runChild({ file, title, args: fullArgs = [], quickArgs }, opts, print) {
   const path = `${benchDir}${file}`;
   if (!existsSync(path)) return `${file}: not present yet, skipped`;
   const source = readFileSync(path, 'utf8');
-  let args = [];
-  if (opts.quick)
+  let args = fullArgs;
+  if (opts.quick) {
     args = quickArgs ?? (source.includes("'quick'") || source.includes('--quick') ? ['--quick'] : []);
+  }
   const before = readFileSync(resultsFile, 'utf8');
   print(`\n# ${title} (node bench/${[file, ...args].join(' ')})`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['--expose-gc', path, ...args], {
-    encoding: 'utf8',
+  const child = spawn(process.execPath, ['--expose-gc', path, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, CACHEE_BENCH_QUICK: opts.quick ? '1' : '' },
-    timeout: (opts.quick ? 3 : 6) * 60_000,
-    maxBuffer: 32 << 20,
   });
-  const stdout = r.stdout ?? '';
-  print(stdout.trimEnd());
+  let stdout = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+    process.stdout.write(chunk);
+  });
+  const limitMs = (opts.quick ? 3 : 5) * 60_000;
+  const timer = setTimeout(() => child.kill('SIGTERM'), limitMs);
+  const [code, signal] = await new Promise((resolve) => {
+    child.once('error', (e) => resolve([null, e.message]));
+    child.once('close', (c, sig) => resolve([c, sig]));
+  });
+  clearTimeout(timer);
   const secs = ((Date.now() - started) / 1000).toFixed(0);
   const after = readFileSync(resultsFile, 'utf8');
-  if (r.error || r.status !== 0) {
-    const why = r.error ? r.error.message : `exit code ${r.status}`;
+  if (code !== 0) {
+    const why = code === null ? `killed (${signal}) after ${secs} s` : `exit code ${code}`;
     writeFileSync(resultsFile, `${after.trimEnd()}\n\n## ${title}\n\nbench/${file} failed (${why}).\n`);
-    return `${file}: failed (${why}, ${secs} s)`;
+    return `${file}: failed (${why})`;
   }
-  if (after !== before) return `${file}: appended its section to results.md (${secs} s)`;
+  if (after !== before) return `${file}: wrote its section into results.md (${secs} s)`;
   const at = stdout.search(/^## /m);
   const body = at >= 0 ? stdout.slice(at).trim() : `## ${title}\n\n${stdout.trim() || '(no output)'}`;
   writeFileSync(resultsFile, `${after.trimEnd()}\n\n${body}\n`);
@@ -341,8 +357,8 @@ async function main() {
     if (!PARTS.includes(p)) throw new Error(`unknown part ${p}; parts: ${PARTS.join(', ')}`);
   const opts = {
     quick: values.quick,
-    rounds: Math.max(1, Number.parseInt(values.rounds ?? (values.quick ? '1' : '2'), 10) || 1),
-    cpuMs: values.quick ? 50 : 642,
+    rounds: Math.max(1, Number.parseInt(values.rounds ?? (values.quick ? '1' : '3'), 10) || 1),
+    cpuMs: values.quick ? 50 : 300,
   };
   const memoryKeys = values.quick ? 200_000 : BIG_KEYS;
   const env = machineInfo();
@@ -415,12 +431,12 @@ async function main() {
 
   const childNotes = [];
   for (const child of CHILDREN) {
-    if (only.has(child.part)) childNotes.push(runChild(child, opts, print));
+    if (only.has(child.part)) childNotes.push(await runChild(child, opts, print));
   }
   // results.md is committed: format it as `npm run lint` wants it (Biome aligns markdown tables).
   const biome = fileURLToPath(new URL('../node_modules/.bin/biome', import.meta.url));
   if (existsSync(biome)) spawnSync(biome, ['format', '--write', resultsFile], { stdio: 'ignore' });
-  print(`\nwritten: bench/results.md, ${charts.map((f) => `bench/${f}`).join(', ')}`);
+  print(`\nwritten: ${['results.md', ...charts].map((f) => `bench/${f}`).join(', ')}`);
   for (const n of childNotes) print(`  ${n}`);
   print(`(${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }

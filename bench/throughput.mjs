@@ -12,7 +12,7 @@
  * Each run starts from an empty keyspace (FLUSHALL). The runs alternate between
  * the two servers per pipeline depth, so drift on a shared machine hits both.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -115,7 +115,18 @@ async function startServer(name, cmd, args, port) {
 /** Runs redis-benchmark --csv; returns Map(test name → rps). */
 function benchmark(port, pipeline) {
   return new Promise((resolve, reject) => {
-    const args = ['-h', '127.0.0.1', '-p', String(port), '-t', tests, '-n', String(requests), '-c', String(clients)];
+    const args = [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-t',
+      tests,
+      '-n',
+      String(requests),
+      '-c',
+      String(clients),
+    ];
     args.push('-P', String(pipeline), '--csv');
     const child = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -241,4 +252,3 @@ main().catch((e) => {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });
-

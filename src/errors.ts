@@ -199,7 +199,8 @@ export const Err = {
   registerNameType: 'ERR function_name argument given to redis.register_function must be a string',
   registerDescriptionType: 'ERR description argument given to redis.register_function must be a string',
   registerCallbackType: 'ERR callback argument given to redis.register_function must be a function',
-  registerFlagsType: 'ERR flags argument to redis.register_function must be a table representing function flags',
+  registerFlagsType:
+    'ERR flags argument to redis.register_function must be a table representing function flags',
   registerUnknownFlag: 'ERR unknown flag given',
   registerUnknownArg: 'ERR unknown argument given to redis.register_function',
   registerNoName: 'ERR redis.register_function must get a function name argument',

@@ -28,7 +28,8 @@ function isPlainObject(a: unknown): a is Record<string, CommandArg> | Map<unknow
 
 /** Converts ioredis-style arguments to argv (argv[0] = command). */
 export function toArgv(command: string, args: readonly CallArg[]): Arg[] {
-  let flat: unknown[] = args.flat();
+  // Array.prototype.flat is costly; most calls pass no arrays.
+  let flat: readonly unknown[] = args.some(Array.isArray) ? args.flat() : args;
   const lower = command.toLowerCase();
   if ((lower === 'mset' || lower === 'msetnx') && flat.length === 1 && isPlainObject(flat[0])) {
     flat = pairsOf(flat[0]);

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { dispatch } from '../commands/dispatch.js';
 import { COMMAND_TABLE } from '../commands/registry.js';
+import { runScriptCommand } from '../commands/scripting.js';
 import { Session } from '../commands/session.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
 import { ReplyError } from '../errors.js';
@@ -478,12 +479,16 @@ export class Cachee {
 
   /** EVAL script numkeys [key ...] [arg ...] — `cache.eval("return redis.call('get', KEYS[1])", 1, 'k')`. */
   eval(script: string | Buffer, numkeys: number | string, ...keysAndArgs: CallArg[]): IoredisValue {
-    return this.call('eval', script, numkeys, ...keysAndArgs);
+    const reply = runScriptCommand(this.session, scriptArgv('eval', script, numkeys, keysAndArgs), false);
+    if (reply instanceof ReplyError) throw reply;
+    return toIoredis(reply);
   }
 
   /** EVALSHA sha1 numkeys [key ...] [arg ...] */
   evalsha(sha1: string, numkeys: number | string, ...keysAndArgs: CallArg[]): IoredisValue {
-    return this.call('evalsha', sha1, numkeys, ...keysAndArgs);
+    const reply = runScriptCommand(this.session, scriptArgv('evalsha', sha1, numkeys, keysAndArgs), true);
+    if (reply instanceof ReplyError) throw reply;
+    return toIoredis(reply);
   }
 
   /** SCRIPT LOAD script — caches a script and returns the SHA1 to pass to {@link Cachee.evalsha}. */
@@ -508,6 +513,17 @@ export class Cachee {
     const evalName = readOnly ? 'eval_ro' : 'eval';
     const run = (...args: CallArg[]): IoredisValue => {
       const rest: CallArg[] = numberOfKeys === undefined ? args : [numberOfKeys, ...args];
+      if (!readOnly) {
+        const [numkeys, ...keysAndArgs] = rest;
+        const reply = runScriptCommand(
+          this.session,
+          scriptArgv('evalsha', sha, numkeys as number, keysAndArgs),
+          true,
+        );
+        if (!(reply instanceof ReplyError)) return toIoredis(reply);
+        if (!reply.message.startsWith('NOSCRIPT')) throw reply;
+        return this.eval(lua, numkeys as number, ...keysAndArgs);
+      }
       try {
         return this.call(evalsha, sha, ...rest);
       } catch (e) {
@@ -517,6 +533,27 @@ export class Cachee {
     };
     Object.defineProperty(this, name, { value: run, writable: true, configurable: true });
   }
+}
+
+/** argv of EVAL / EVALSHA from the API's arguments (arrays flattened as ioredis does). */
+function scriptArgv(
+  command: string,
+  first: string | Buffer,
+  numkeys: number | string,
+  rest: readonly CallArg[],
+): (string | Buffer)[] {
+  const n = rest.length;
+  const argv: (string | Buffer)[] = new Array(n + 3);
+  argv[0] = command;
+  argv[1] = first;
+  argv[2] = typeof numkeys === 'string' ? numkeys : String(numkeys);
+  for (let i = 0; i < n; i++) {
+    const a = rest[i];
+    if (typeof a === 'string' || Buffer.isBuffer(a)) argv[i + 3] = a;
+    else if (typeof a === 'number' || typeof a === 'bigint') argv[i + 3] = String(a);
+    else return toArgv(command, [first, numkeys, ...rest]);
+  }
+  return argv;
 }
 
 // Every other command in the table becomes a method running through dispatch.

@@ -152,6 +152,12 @@ export interface CommandMethods {
   publish: Method<number>;
   spublish: Method<number>;
   pubsub: Method;
+  // scripting (eval, evalsha, fcall, scriptLoad and defineCommand are Cachee's own)
+  eval_ro: Method;
+  evalsha_ro: Method;
+  fcall_ro: Method;
+  function: Method;
+  script: Method;
   // transactions (multi() and exec() are Cachee's own, see client/multi.ts)
   discard: Method<'OK'>;
   unwatch: Method<'OK'>;

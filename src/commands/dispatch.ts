@@ -15,20 +15,24 @@ import type { Command } from './table.js';
 import { isQueued, queueCommand, rejectCommand } from './transactions.js';
 
 /**
- * Command names as clients spell them when that is not lower case (`SET`, `Get`), so that
- * only the first use of a spelling pays for toLowerCase. Only names of real commands are
- * kept, and only so many: random names cannot grow it.
+ * Lower-case names of commands as clients spell them otherwise (`SET`, `Get`), so that
+ * only the first use of a spelling pays for toLowerCase. The table itself is still
+ * consulted every time. Only spellings of real commands are kept, and only so many.
  */
-const spellings = new Map<string, Command>();
+const lowerNames = new Map<string, string>();
 const MAX_SPELLINGS = 4096;
 
 /** Finds the command (or subcommand) argv names; undefined when there is none. */
 export function lookupCommand(argv: readonly Arg[]): Command | undefined {
   const name = argText(argv[0]);
-  let base = COMMAND_TABLE.get(name) ?? spellings.get(name);
+  let base = COMMAND_TABLE.get(name);
   if (base === undefined) {
-    base = COMMAND_TABLE.get(name.toLowerCase());
-    if (base !== undefined && spellings.size < MAX_SPELLINGS) spellings.set(name, base);
+    let lower = lowerNames.get(name);
+    if (lower === undefined) {
+      lower = name.toLowerCase();
+      if (COMMAND_TABLE.has(lower) && lowerNames.size < MAX_SPELLINGS) lowerNames.set(name, lower);
+    }
+    base = COMMAND_TABLE.get(lower);
   }
   if (base === undefined || base.subcommands === undefined || argv.length === 1) return base;
   const sub = argText(argv[1]);

@@ -62,8 +62,31 @@ const evalRo: Handler = (s, argv) => scripting(s).eval(s, argv, evalNumkeys(argv
 
 /** EVALSHA's order of checks: a SHA of the wrong length fails before numkeys is read. */
 function evalsha(s: Session, argv: Arg[], readOnly: boolean): Reply {
-  if (byteLength(argv[1]) !== 40) return new ReplyError(Err.noScript);
+  const sha = argv[1];
+  // A 40-character string of other than single-byte characters cannot name a script either.
+  if ((typeof sha === 'string' ? sha.length : byteLength(sha)) !== 40) return new ReplyError(Err.noScript);
   return scripting(s).evalsha(s, argv, evalNumkeys(argv), readOnly);
+}
+
+/**
+ * EVAL / EVALSHA for the sync API's fast path, without dispatch (as the API's other fast
+ * paths): the maxmemory state at the start, then the command, then serving clients
+ * blocked on keys the script made ready and evicting what it took beyond maxmemory.
+ */
+export function runScriptCommand(s: Session, argv: Arg[], sha: boolean): Reply {
+  const engine = s.engine;
+  if (engine.maxmemory !== 0) engine.oomAtCommandStart = !engine.evict();
+  let reply: Reply;
+  try {
+    reply = sha ? evalsha(s, argv, false) : scripting(s).eval(s, argv, evalNumkeys(argv), false);
+  } catch (e) {
+    if (!(e instanceof ReplyError)) throw e;
+    reply = e;
+  }
+  const blocking = engine.blocking;
+  if (blocking.hasReady) blocking.serveReady();
+  if (engine.maxmemory !== 0 && engine.usedBytes > engine.maxmemory) engine.evict();
+  return reply;
 }
 
 // EVALSHA sha1 numkeys [key [key ...]] [arg [arg ...]]
@@ -80,7 +103,9 @@ const scriptExists: Handler = (s, argv) => scripting(s).exists(argv.slice(2));
 
 /** The [ASYNC | SYNC] argument of SCRIPT FLUSH / FUNCTION FLUSH: both flush at once here. */
 function flushMode(argv: readonly Arg[]): boolean {
-  return argv.length === 2 || (argv.length === 3 && (isOption(argv[2], 'SYNC') || isOption(argv[2], 'ASYNC')));
+  return (
+    argv.length === 2 || (argv.length === 3 && (isOption(argv[2], 'SYNC') || isOption(argv[2], 'ASYNC')))
+  );
 }
 
 // SCRIPT FLUSH [ASYNC | SYNC]
@@ -241,19 +266,43 @@ export const scriptingCommands: CommandDef[] = [
   { name: 'eval', summary: 'Runs a Lua script on the server.', handler: evalHandler },
   { name: 'eval_ro', summary: 'Runs a read-only Lua script on the server.', handler: evalRo },
   { name: 'evalsha', summary: 'Runs a cached Lua script, named by its SHA1.', handler: evalshaHandler },
-  { name: 'evalsha_ro', summary: 'Runs a cached read-only Lua script, named by its SHA1.', handler: evalshaRo },
+  {
+    name: 'evalsha_ro',
+    summary: 'Runs a cached read-only Lua script, named by its SHA1.',
+    handler: evalshaRo,
+  },
   { name: 'script|load', summary: 'Caches a Lua script and returns its SHA1.', handler: scriptLoad },
   { name: 'script|exists', summary: 'Tells which SHA1s name cached scripts.', handler: scriptExists },
   { name: 'script|flush', summary: 'Empties the script cache.', handler: scriptFlush },
-  { name: 'script|kill', summary: 'Stops the running script (none can be running here).', handler: scriptKill },
-  { name: 'script|debug', summary: 'Sets the Lua debugger mode (only NO is supported).', handler: scriptDebug },
+  {
+    name: 'script|kill',
+    summary: 'Stops the running script (none can be running here).',
+    handler: scriptKill,
+  },
+  {
+    name: 'script|debug',
+    summary: 'Sets the Lua debugger mode (only NO is supported).',
+    handler: scriptDebug,
+  },
   { name: 'script|help', summary: 'Lists the SCRIPT subcommands.', handler: scriptHelp },
   { name: 'function|load', summary: 'Loads a library of Lua functions.', handler: functionLoad },
-  { name: 'function|list', summary: 'Lists the loaded libraries and their functions.', handler: functionList },
+  {
+    name: 'function|list',
+    summary: 'Lists the loaded libraries and their functions.',
+    handler: functionList,
+  },
   { name: 'function|delete', summary: 'Deletes a library and its functions.', handler: functionDelete },
   { name: 'function|flush', summary: 'Deletes every library.', handler: functionFlush },
-  { name: 'function|stats', summary: 'Reports the running function and the engines.', handler: functionStats },
-  { name: 'function|kill', summary: 'Stops the running function (none can be running here).', handler: functionKill },
+  {
+    name: 'function|stats',
+    summary: 'Reports the running function and the engines.',
+    handler: functionStats,
+  },
+  {
+    name: 'function|kill',
+    summary: 'Stops the running function (none can be running here).',
+    handler: functionKill,
+  },
   { name: 'function|help', summary: 'Lists the FUNCTION subcommands.', handler: functionHelp },
   { name: 'fcall', summary: 'Calls a function of a loaded library.', handler: fcall },
   { name: 'fcall_ro', summary: 'Calls a read-only function of a loaded library.', handler: fcallRo },

@@ -19,88 +19,160 @@ import {
   VerbatimReply,
 } from './reply.js';
 
+/** Size of the shared slabs replies are encoded into; a batch that needs more gets a slab of its own size. */
+const SLAB_BYTES = 64 * 1024;
+/** Text this long (in UTF-16 units) or shorter is written by a JS loop when it is ASCII. */
+const SHORT_TEXT = 64;
+/** Buffers this large are kept as they are, not copied into a slab. */
+const LARGE_BUFFER = 64 * 1024;
+
+const EMPTY = Buffer.alloc(0);
 /**
- * Accumulates encoded replies. Text is gathered in one string (V8 ropes make `+=`
- * cheap) and Buffers are kept as they are; {@link ReplyBuffer.take} joins them.
+ * The slab every ReplyBuffer encodes into, and where its free space starts. Like Node's
+ * Buffer pool: bytes before `slabPos` belong to someone, bytes after it are free, and a
+ * full slab is simply replaced (the old one lives as long as views of it do).
+ */
+let slab: Buffer = EMPTY;
+let slabPos = 0;
+
+/**
+ * Accumulates encoded replies as bytes, the way Redis fills a client's reply
+ * buffer. Bytes go into the shared slab; {@link ReplyBuffer.take} hands out the
+ * pending batch as a view of it (no copy) and nothing writes those bytes again.
+ * A buffer appends where the slab's free space starts; when another buffer wrote
+ * there meanwhile (a Pub/Sub push to another client), or the slab is full, the
+ * pending bytes so far become a part and a new segment starts. An idle client
+ * holds no memory.
+ *
+ * Short ASCII text (headers, integers, small values: nearly every reply) is
+ * written by a JS loop, several times cheaper than a native call; longer text
+ * is UTF-8 encoded in place. Large Buffers are kept as parts, not copied.
  */
 export class ReplyBuffer {
+  /** The pending batch is `parts`, then segment[start, pos). */
+  private segment: Buffer = EMPTY;
+  private start = 0;
+  private pos = 0;
   private parts: Buffer[] = [];
-  private text = '';
-  private bytes = 0;
+  private partsBytes = 0;
 
-  /** Bytes buffered so far (for output-buffer limits). */
+  /** Bytes buffered so far, in O(1) (flush thresholds, output-buffer limits). */
   get length(): number {
-    return this.bytes + Buffer.byteLength(this.text);
-  }
-
-  /**
-   * A lower bound of {@link length} in O(1) (pending text counted in UTF-16 units, not
-   * bytes): for flush thresholds checked after every reply.
-   */
-  get approxLength(): number {
-    return this.bytes + this.text.length;
-  }
-
-  /** True when no Buffer was appended since the last take: {@link takeText} hands out everything. */
-  get textOnly(): boolean {
-    return this.parts.length === 0;
-  }
-
-  /** Returns the buffered text when {@link textOnly} holds, and empties the buffer. */
-  takeText(): string {
-    const out = this.text;
-    this.text = '';
-    return out;
+    return this.partsBytes + this.pos - this.start;
   }
 
   /** True when nothing is buffered. */
   get empty(): boolean {
-    return this.text.length === 0 && this.parts.length === 0;
+    return this.pos === this.start && this.parts.length === 0;
+  }
+
+  /** Makes room for `n` more bytes at pos: contiguous with the segment when the slab allows. */
+  private reserve(n: number): void {
+    if (this.segment === slab && this.pos === slabPos && slabPos + n <= slab.length) return;
+    this.closeSegment();
+    if (slabPos + n > slab.length) {
+      slab = Buffer.allocUnsafeSlow(Math.max(n, SLAB_BYTES));
+      slabPos = 0;
+    }
+    this.segment = slab;
+    this.start = slabPos;
+    this.pos = slabPos;
+  }
+
+  /** Moves the segment's pending bytes into `parts`. */
+  private closeSegment(): void {
+    if (this.pos > this.start) {
+      this.parts.push(this.segment.subarray(this.start, this.pos));
+      this.partsBytes += this.pos - this.start;
+      this.start = this.pos;
+    }
   }
 
   appendText(s: string): void {
-    this.text += s;
+    const n = s.length;
+    if (n <= SHORT_TEXT) {
+      this.reserve(n);
+      const b = this.segment;
+      let p = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[p++] = c;
+      }
+      if (i === n) {
+        this.pos = slabPos = p;
+        return;
+      }
+      // Not ASCII: what the loop wrote past pos is overwritten below.
+    }
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; measure long strings instead of over-reserving.
+    this.reserve(n <= LARGE_BUFFER ? n * 3 : Buffer.byteLength(s, 'utf8'));
+    this.pos += this.segment.write(s, this.pos, 'utf8');
+    slabPos = this.pos;
+  }
+
+  /** A bulk string reply, `$<bytes>\r\n<s>\r\n`, written without building the text first when s is short ASCII. */
+  appendBulk(s: string): void {
+    const n = s.length;
+    if (n <= SHORT_TEXT) {
+      this.reserve(n + 7);
+      const b = this.segment;
+      let p = this.pos;
+      b[p++] = 36; // '$'
+      if (n >= 10) b[p++] = 48 + ((n / 10) | 0);
+      b[p++] = 48 + (n % 10);
+      b[p++] = 13;
+      b[p++] = 10;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[p++] = c;
+      }
+      if (i === n) {
+        b[p++] = 13;
+        b[p++] = 10;
+        this.pos = slabPos = p;
+        return;
+      }
+      // Not ASCII: what was written past pos is overwritten below.
+    }
+    const len = Buffer.byteLength(s, 'utf8');
+    this.appendText(`$${len}\r\n`);
+    this.reserve(len + 2);
+    const b = this.segment;
+    let p = this.pos + b.write(s, this.pos, 'utf8');
+    b[p++] = 13;
+    b[p++] = 10;
+    this.pos = slabPos = p;
   }
 
   appendBuffer(b: Buffer): void {
-    if (this.text.length !== 0) {
-      const t = Buffer.from(this.text, 'utf8');
-      this.parts.push(t);
-      this.bytes += t.length;
-      this.text = '';
+    const n = b.length;
+    if (n < LARGE_BUFFER) {
+      this.reserve(n);
+      b.copy(this.segment, this.pos);
+      this.pos = slabPos = this.pos + n;
+      return;
     }
+    this.closeSegment();
     this.parts.push(b);
-    this.bytes += b.length;
+    this.partsBytes += n;
   }
 
-  /** Returns everything buffered and empties the buffer. */
+  /** Returns everything buffered and empties the buffer. The bytes returned are never written to again. */
   take(): Buffer {
-    if (this.parts.length === 0) {
-      const out = Buffer.from(this.text, 'utf8');
-      this.text = '';
-      return out;
-    }
-    if (this.text.length !== 0) this.parts.push(Buffer.from(this.text, 'utf8'));
-    const out = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+    const tail = this.segment.subarray(this.start, this.pos);
+    this.start = this.pos;
+    if (this.parts.length === 0) return tail;
+    const parts = this.parts;
+    if (tail.length !== 0) parts.push(tail);
+    const out = parts.length === 1 ? parts[0] : Buffer.concat(parts, this.partsBytes + tail.length);
     this.parts = [];
-    this.text = '';
-    this.bytes = 0;
+    this.partsBytes = 0;
     return out;
   }
-}
-
-/** Strings up to this many chars have their UTF-8 length counted in JS when they are ASCII. */
-const SHORT_STRING = 64;
-
-/**
- * Buffer.byteLength(s, 'utf8'), without the native call for short ASCII strings (most
- * replies: values, members, fields), where a charCode loop is several times cheaper.
- */
-function utf8Length(s: string): number {
-  const n = s.length;
-  if (n > SHORT_STRING) return Buffer.byteLength(s, 'utf8');
-  for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 0x80) return Buffer.byteLength(s, 'utf8');
-  return n;
 }
 
 /** Appends one reply in the given protocol version. */
@@ -111,7 +183,7 @@ export function encodeReply(out: ReplyBuffer, reply: Reply, protocol: 2 | 3): vo
   }
   switch (typeof reply) {
     case 'string':
-      out.appendText(`$${utf8Length(reply)}\r\n${reply}\r\n`);
+      out.appendBulk(reply);
       return;
     case 'number':
     case 'bigint':

@@ -83,7 +83,13 @@ export function oneLine(s: string): string {
  * keep their code; a text without one gets "ERR". `ignoreStats` adds the
  * `ignore_error_stats_update` field Redis sets on errors coming from commands.
  */
-export function pushErrorTable(vm: LuaWasm, L: LuaState, text: string, hasCode: boolean, ignoreStats: boolean): void {
+export function pushErrorTable(
+  vm: LuaWasm,
+  L: LuaState,
+  text: string,
+  hasCode: boolean,
+  ignoreStats: boolean,
+): void {
   const x = vm.x;
   let msg: string;
   if (hasCode) {
@@ -237,7 +243,16 @@ export function pushReply(vm: LuaWasm, L: LuaState, reply: Reply, resp: 2 | 3): 
 }
 
 /** Table kinds the classifier (`classify` in the sandbox) reports, in Redis's order of checks. */
-export const TableKind = { Array: 0, Err: 1, Ok: 2, Double: 3, BigNumber: 4, Verbatim: 5, Map: 6, Set: 7 } as const;
+export const TableKind = {
+  Array: 0,
+  Err: 1,
+  Ok: 2,
+  Double: 3,
+  BigNumber: 4,
+  Verbatim: 5,
+  Map: 6,
+  Set: 7,
+} as const;
 
 const STACK_LIMIT = new ReplyError(Err.luaStackLimit);
 
@@ -310,7 +325,12 @@ export function luaToReply(vm: LuaWasm, L: LuaState, classifier: number, resp: 2
       value = convertTop(vm, L, classifier, resp);
     } else {
       frames.pop();
-      value = f.kind === TableKind.Array ? f.items : f.kind === TableKind.Map ? new MapReply(f.items) : new SetReply(f.items);
+      value =
+        f.kind === TableKind.Array
+          ? f.items
+          : f.kind === TableKind.Map
+            ? new MapReply(f.items)
+            : new SetReply(f.items);
     }
   }
 }

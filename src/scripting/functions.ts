@@ -11,8 +11,9 @@ import { Err, ReplyError } from '../errors.js';
 import { MapReply, type Reply, SetReply, StatusReply } from '../protocol/reply.js';
 import { type Arg, argText } from '../util/bytes.js';
 import { stringMatch } from '../util/glob.js';
-import type { LuaEngine, RegisteredFunction } from './lua-engine.js';
-import { SCRIPT_FLAGS } from './lua-engine.js';
+import { SCRIPT_FLAGS } from './flags.js';
+import type { LuaEngine } from './lua-engine.js';
+import type { RegisteredFunction } from './register-function.js';
 import { parseLibraryHeader } from './shebang.js';
 
 /** A loaded function. */
@@ -96,7 +97,8 @@ export class FunctionRegistry {
     for (const library of this.libraries.values()) {
       const payload = typeof library.code === 'string' ? Buffer.from(library.code, 'utf8') : library.code;
       const result = lua.loadLibrary(parseLibraryHeader(payload).code);
-      if (typeof result === 'string') throw new Error(`scripting: reloading library ${library.name}: ${result}`);
+      if (typeof result === 'string')
+        throw new Error(`scripting: reloading library ${library.name}: ${result}`);
       library.functions = result.map((f) => ({ ...f, library }));
       for (const f of library.functions) this.functions.set(f.name.toLowerCase(), f);
     }
@@ -116,7 +118,9 @@ export class FunctionRegistry {
             f.description,
             'flags',
             new SetReply(
-              SCRIPT_FLAGS.filter((_, bit) => (f.flags & (1 << bit)) !== 0).map((flag) => new StatusReply(flag)),
+              SCRIPT_FLAGS.filter((_, bit) => (f.flags & (1 << bit)) !== 0).map(
+                (flag) => new StatusReply(flag),
+              ),
             ),
           ]),
       );

@@ -14,6 +14,7 @@ export interface ScriptCommand {
   readonly arity: number;
   readonly flags: ReadonlySet<string>;
   readonly isWrite: boolean;
+  readonly denyOom: boolean;
 }
 
 /** The client a script's commands run on (Redis's Lua client): its database and protocol. */

@@ -20,14 +20,7 @@ import { Err, ReplyError } from '../errors.js';
 import type { Reply } from '../protocol/reply.js';
 import type { Arg, RedisValue } from '../util/bytes.js';
 import { formatG } from '../util/numbers.js';
-import {
-  big,
-  formatArgNumber,
-  luaToReply,
-  oneLine,
-  pushErrorTable,
-  pushReply,
-} from './conversion.js';
+import { big, formatArgNumber, luaToReply, oneLine, pushErrorTable, pushReply } from './conversion.js';
 import type { ScriptClient, ScriptCommand, ScriptHost } from './host.js';
 import { LUA_COMPAT_SOURCE, LUA_LIBS } from './libs/index.js';
 import {
@@ -40,6 +33,7 @@ import {
   LuaWasm,
 } from './lua-wasm.js';
 import { lua51Message } from './messages.js';
+import { type RegisteredFunction, readRegistration } from './register-function.js';
 import type { Rand48 } from './rand48.js';
 import { SANDBOX_CHUNKNAME, SANDBOX_SOURCE } from './sandbox.js';
 import { sha1hex } from './sha1.js';
@@ -60,8 +54,15 @@ const LOG_VERBOSITY = 2;
 export const scriptLogChannel = channel('cachee:script-log');
 
 /** Script flags (shebang `flags=` or register_function `flags`), in Redis's order. */
-export const SCRIPT_FLAGS = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'] as const;
+export const SCRIPT_FLAGS = [
+  'no-writes',
+  'allow-oom',
+  'allow-stale',
+  'no-cluster',
+  'allow-cross-slot-keys',
+] as const;
 export const FLAG_NO_WRITES = 1;
+export const FLAG_ALLOW_OOM = 2;
 
 /** State of one script execution (Redis's scriptRunCtx). */
 export interface RunContext {
@@ -75,14 +76,11 @@ export interface RunContext {
   resp: 2 | 3;
   /** A write command ran. */
   writeDirty: boolean;
-}
-
-/** A function registered by a library being loaded. */
-export interface RegisteredFunction {
-  name: string;
-  ref: number;
-  description: RedisValue | null;
-  flags: number;
+  /**
+   * Used memory was over maxmemory when the script started (Redis's script_oom), and the
+   * script lacks allow-oom: the first write may not be a denyoom command.
+   */
+  readonly oom: boolean;
 }
 
 /** Options for {@link LuaEngine}. */
@@ -437,72 +435,19 @@ export class LuaEngine {
       return new Rejection(Err.luaWrongArity);
     }
     if (cmd.flags.has('noscript')) return new Rejection(Err.luaNoScriptCommand);
-    if (cmd.isWrite) {
-      if (ctx.readOnly) return new Rejection(Err.luaReadOnly);
-      ctx.writeDirty = true;
-    }
+    if (cmd.isWrite && ctx.readOnly) return new Rejection(Err.luaReadOnly);
+    if (ctx.oom && cmd.denyOom && !ctx.writeDirty) return new Rejection(Err.oom);
+    if (cmd.isWrite) ctx.writeDirty = true;
     return this.host.execute(ctx.client, cmd, argv);
   }
 
   /** redis.register_function during FUNCTION LOAD (luaRegisterFunction). */
   private registerFunction(L: LuaState): number {
-    const vm = this.vm;
-    const x = vm.x;
     const registered = this.loading;
-    if (registered === null) {
-      return this.raise(L, Err.registerOutsideLoad);
-    }
-    const argc = x.lua_gettop(L);
-    if (argc < 1 || argc > 2) return this.raise(L, Err.registerArgCount);
-    let name: RedisValue | null = null;
-    let description: RedisValue | null = null;
-    let ref = -1;
-    let flags = 0;
-    const fail = (message: string): number => {
-      if (ref >= 0) x.luaL_unref(L, LUA_REGISTRYINDEX, ref);
-      return this.raise(L, message);
-    };
-    if (argc === 1) {
-      if (x.lua_type(L, 1) !== LuaType.Table) {
-        return fail(Err.registerSingleArg);
-      }
-      x.lua_pushnil(L);
-      while (x.lua_next(L, 1) !== 0) {
-        if (!x.lua_isstring(L, -2)) return fail(Err.registerKeyType);
-        const key = keyText(vm, L, -2).toLowerCase();
-        if (key === 'function_name') {
-          if (!x.lua_isstring(L, -1)) return fail(Err.registerNameType);
-          name = valueAt(vm, L, -1);
-        } else if (key === 'description') {
-          if (!x.lua_isstring(L, -1)) return fail(Err.registerDescriptionType);
-          description = valueAt(vm, L, -1);
-        } else if (key === 'callback') {
-          if (x.lua_type(L, -1) !== LuaType.Function) return fail(Err.registerCallbackType);
-          if (ref >= 0) x.luaL_unref(L, LUA_REGISTRYINDEX, ref);
-          ref = x.luaL_ref(L, LUA_REGISTRYINDEX);
-          continue;
-        } else if (key === 'flags') {
-          if (x.lua_type(L, -1) !== LuaType.Table) return fail(Err.registerFlagsType);
-          const parsed = readFunctionFlags(vm, L);
-          if (parsed < 0) return fail(Err.registerUnknownFlag);
-          flags = parsed;
-        } else {
-          return fail(Err.registerUnknownArg);
-        }
-        x.lua_settop(L, -2);
-      }
-      if (name === null) return fail(Err.registerNoName);
-      if (ref < 0) return fail(Err.registerNoCallback);
-    } else {
-      if (!x.lua_isstring(L, 1)) return fail(Err.registerFirstArg);
-      name = valueAt(vm, L, 1);
-      if (x.lua_type(L, 2) !== LuaType.Function) return fail(Err.registerSecondArg);
-      ref = x.luaL_ref(L, LUA_REGISTRYINDEX);
-    }
-    if (typeof name !== 'string' || !/^[a-zA-Z0-9_]+$/.test(name)) return fail(Err.functionNameRule);
-    const fname = name;
-    if (registered.some((f) => f.name === fname)) return fail(Err.registerDuplicate);
-    registered.push({ name: fname, ref, description, flags });
+    if (registered === null) return this.raise(L, Err.registerOutsideLoad);
+    const result = readRegistration(this.vm, L, registered);
+    if (typeof result === 'string') return this.raise(L, result);
+    registered.push(result);
     return 0;
   }
 
@@ -538,7 +483,11 @@ export class LuaEngine {
     const ar = this.debugInfo;
     for (let level = 0; x.lua_getstack(L, level, ar) !== 0; level++) {
       x.lua_getinfo(L, vm.k.Sl, ar);
-      const source = vm.mem.toString('latin1', vm.u32[(ar + 16) >> 2], vm.u32[(ar + 16) >> 2] + vm.u32[(ar + 20) >> 2]);
+      const source = vm.mem.toString(
+        'latin1',
+        vm.u32[(ar + 16) >> 2],
+        vm.u32[(ar + 16) >> 2] + vm.u32[(ar + 20) >> 2],
+      );
       const line = vm.u32[(ar + 24) >> 2] | 0;
       if (line > 0 && source !== SANDBOX_CHUNKNAME) {
         text += ` script: ${this.current.name}, on ${source}:${line}.`;
@@ -613,11 +562,11 @@ export class LuaEngine {
   }
 
   /** A fresh run context on the engine's script client, starting at the caller's database. */
-  newContext(caller: ScriptClient, name: string, readOnly: boolean): RunContext {
+  newContext(caller: ScriptClient, name: string, readOnly: boolean, oom: boolean): RunContext {
     const client = this.client;
     client.db = caller.db;
     client.protocol = 2;
-    return { client, readOnly, name, resp: 2, writeDirty: false };
+    return { client, readOnly, name, resp: 2, writeDirty: false, oom };
   }
 
   /** Pushes argv values as a Lua array (luaCreateArray). */
@@ -786,52 +735,10 @@ export class LuaEngine {
   }
 }
 
-/** A string value's text up to its first NUL (what C's string functions see). */
-function cString(s: string): string {
-  const nul = s.indexOf('\0');
-  return nul < 0 ? s : s.slice(0, nul);
-}
-
-/** Text of a string-or-number at idx as C code sees it through lua_tostring (to its first NUL). */
-function keyText(vm: LuaWasm, L: LuaState, idx: number): string {
-  const x = vm.x;
-  if (x.lua_type(L, idx) === LuaType.Number) return formatG(x.lua_tonumberx(L, idx, 0), 14);
-  return cString(vm.readString(L, idx));
-}
-
-/** A string (its bytes) or number (as Lua 5.1 prints it) at idx, without converting it in place. */
-function valueAt(vm: LuaWasm, L: LuaState, idx: number): RedisValue {
-  const x = vm.x;
-  if (x.lua_type(L, idx) === LuaType.Number) return formatG(x.lua_tonumberx(L, idx, 0), 14);
-  return vm.readValue(L, idx)!;
-}
-
 /** (int) of a double, as luaL_checkint does on x86 (out of range → INT_MIN). */
 function toCInt(d: number): number {
   const t = Math.trunc(d);
   return t >= -2147483648 && t <= 2147483647 ? t : -2147483648;
-}
-
-/** `flags` of register_function's table form (the table is on top); -1 for an unknown or non-string flag. */
-function readFunctionFlags(vm: LuaWasm, L: LuaState): number {
-  const x = vm.x;
-  let flags = 0;
-  for (let j = 1; ; j++) {
-    x.lua_rawgeti(L, -1, big(j));
-    if (x.lua_type(L, -1) === LuaType.Nil) {
-      x.lua_settop(L, -2);
-      return flags;
-    }
-    if (!x.lua_isstring(L, -1)) {
-      x.lua_settop(L, -2);
-      return -1;
-    }
-    const flag = keyText(vm, L, -1).toLowerCase();
-    x.lua_settop(L, -2);
-    const bit = SCRIPT_FLAGS.indexOf(flag as (typeof SCRIPT_FLAGS)[number]);
-    if (bit < 0) return -1;
-    flags |= 1 << bit;
-  }
 }
 
 /** A string or number field of the table on top (raw access), as text; null when absent or another type. */

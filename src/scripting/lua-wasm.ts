@@ -196,28 +196,26 @@ export class LuaWasm {
 
   constructor(options: LuaWasmOptions) {
     this.maxHeapBytes = options.maxHeapBytes;
-    // Filled in once the instance exists; the imports below only run after that.
-    let self!: LuaWasm;
-    const view = (): DataView => new DataView(self.x.memory.buffer);
+    const view = (): DataView => new DataView(this.x.memory.buffer);
     const env = {
       abort: () => {
         throw new Error('Lua wasm called abort()');
       },
       // setjmp/longjmp: call a table function, turning a longjmp (a thrown number) into setThrew.
       invoke_vii: (index: number, a: number, b: number) => {
-        const sp = self.x.stackSave();
+        const sp = this.x.stackSave();
         try {
-          (self.tableGet(index) as (a: number, b: number) => void)(a, b);
+          (this.tableGet(index) as (a: number, b: number) => void)(a, b);
         } catch (e) {
-          self.x.stackRestore(sp);
+          this.x.stackRestore(sp);
           if (typeof e !== 'number') throw e;
-          self.x.setThrew(1, 0);
+          this.x.setThrew(1, 0);
         }
       },
       _emscripten_throw_longjmp: () => {
         throw Number.POSITIVE_INFINITY;
       },
-      emscripten_resize_heap: (requested: number) => self.growHeap(requested >>> 0),
+      emscripten_resize_heap: (requested: number) => this.growHeap(requested >>> 0),
       emscripten_date_now: () => Date.now(),
       _emscripten_get_now_is_monotonic: () => 1,
       // The sandbox removes io, os (but clock), package: files, processes and time zones are never reached.
@@ -265,7 +263,6 @@ export class LuaWasm {
     const instance = new WA.Instance(wasmModule(), { env, wasi_snapshot_preview1: wasi });
     this.x = instance.exports as unknown as LuaExports;
     this.table = this.x.__indirect_function_table;
-    self = this;
     this.mem = Buffer.from(this.x.memory.buffer);
     this.u32 = new Uint32Array(this.x.memory.buffer);
     this.x.emscripten_stack_init();
@@ -318,13 +315,35 @@ export class LuaWasm {
    */
   register(fn: (...args: number[]) => number | undefined, signature: 'ii' | 'vii'): number {
     const I32 = 0x7f;
-    const type =
-      signature === 'ii' ? [1, 0x60, 1, I32, 1, I32] : [1, 0x60, 2, I32, I32, 0];
+    const type = signature === 'ii' ? [1, 0x60, 1, I32, 1, I32] : [1, 0x60, 2, I32, I32, 0];
     const bytes = new Uint8Array([
-      0, 97, 115, 109, 1, 0, 0, 0, // magic, version
-      1, type.length, ...type, // type section
-      2, 7, 1, 1, 101, 1, 102, 0, 0, // import "e" "f" as func of type 0
-      7, 5, 1, 1, 102, 0, 0, // export "f" = func 0
+      0,
+      97,
+      115,
+      109,
+      1,
+      0,
+      0,
+      0, // magic, version
+      1,
+      type.length,
+      ...type, // type section
+      2,
+      7,
+      1,
+      1,
+      101,
+      1,
+      102,
+      0,
+      0, // import "e" "f" as func of type 0
+      7,
+      5,
+      1,
+      1,
+      102,
+      0,
+      0, // export "f" = func 0
     ]);
     const wrapped = new WA.Instance(new WA.Module(bytes), { e: { f: fn } }).exports.f;
     const index = this.table.grow(1);
@@ -442,6 +461,8 @@ export class LuaWasm {
       if (i === n) return s;
     }
     const view = mem.subarray(p, p + n);
-    return n <= constants.MAX_STRING_LENGTH && isUtf8(view) ? mem.toString('utf8', p, p + n) : Buffer.from(view);
+    return n <= constants.MAX_STRING_LENGTH && isUtf8(view)
+      ? mem.toString('utf8', p, p + n)
+      : Buffer.from(view);
   }
 }

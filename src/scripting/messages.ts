@@ -18,7 +18,8 @@ const LONG_STRING = /(unfinished long (?:string|comment)) \(starting at line \d+
 
 /** An error message from the Lua 5.4 VM or compiler, worded as Lua 5.1 words it. */
 export function lua51Message(message: string): string {
-  if (!message.includes('attempt to') && !message.includes('near') && !message.includes('expected')) return message;
+  if (!message.includes('attempt to') && !message.includes('near') && !message.includes('expected'))
+    return message;
   return message
     .replace(VARINFO, 'attempt to $1 $3 $4 (a $2 value)')
     .replace(BARE_TOKEN_EXPECTED, "$1'<$2>' expected")

@@ -20,11 +20,12 @@ import type { Reply } from '../protocol/reply.js';
 import { type Arg, argText } from '../util/bytes.js';
 import { FunctionRegistry } from './functions.js';
 import type { ScriptClient, ScriptHost } from './host.js';
-import { FLAG_NO_WRITES, LuaEngine, LuaStateLost, ScriptKilled } from './lua-engine.js';
-import { Rand48 } from './rand48.js';
+import { FLAG_ALLOW_OOM, FLAG_NO_WRITES } from './flags.js';
+import { LuaEngine, LuaStateLost, ScriptKilled } from './lua-engine.js';
 import { lua51Message } from './messages.js';
-import { parseScriptShebang } from './shebang.js';
+import { Rand48 } from './rand48.js';
 import { sha1hex } from './sha1.js';
+import { parseScriptShebang } from './shebang.js';
 
 /** Scripting limits of an engine. */
 export interface ScriptingOptions {
@@ -40,7 +41,6 @@ export interface ScriptingOptions {
 const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
 /** Scripts kept from EVAL before the least recently used is evicted. */
 export const EVAL_CACHE_LIMIT = 500;
-
 
 /** A cached script. */
 interface Script {
@@ -166,18 +166,29 @@ export class Scripting {
   evalsha(caller: ScriptClient, argv: readonly Arg[], numkeys: number, readOnly: boolean): Reply {
     const busy = this.busy();
     if (busy) return busy;
-    const script = this.scripts.get(argText(argv[1]).toLowerCase());
+    const sha = argv[1];
+    const script =
+      (typeof sha === 'string' ? this.scripts.get(sha) : undefined) ??
+      this.scripts.get(argText(sha).toLowerCase());
     if (script === undefined) return new ReplyError(Err.noScript);
     if (this.evalOrder.has(script.sha)) this.touch(script);
     return this.run(script, caller, argv, numkeys, readOnly);
   }
 
-  private run(script: Script, caller: ScriptClient, argv: readonly Arg[], numkeys: number, ro: boolean): Reply {
+  private run(
+    script: Script,
+    caller: ScriptClient,
+    argv: readonly Arg[],
+    numkeys: number,
+    ro: boolean,
+  ): Reply {
     const noWrites = script.shebang && (script.flags & FLAG_NO_WRITES) !== 0;
+    const oom = this.scriptOom(script.shebang ? script.flags : 0, script.shebang);
+    if (oom instanceof ReplyError) return oom;
     if (script.shebang && !noWrites && ro) return new ReplyError(Err.roWithWriteFlag);
     const lua = this.state();
     if (script.generation !== this.generation) this.compile(script);
-    const ctx = lua.newContext(caller, script.sha, ro || noWrites);
+    const ctx = lua.newContext(caller, script.sha, ro || noWrites, oom);
     try {
       return lua.runEval(script.ref, ctx, argv, 3, 3 + numkeys);
     } catch (e) {
@@ -185,6 +196,18 @@ export class Scripting {
       if (e instanceof LuaStateLost) return new ReplyError(Err.scriptRun(script.sha, e.message));
       throw e;
     }
+  }
+
+  /**
+   * Redis's out-of-memory rules for scripts. Over maxmemory when the command started, a
+   * script with flags (shebang, or a function) that may write and lacks allow-oom is
+   * refused as a denyoom command (its command flags come from the script's); otherwise
+   * the result says whether its first write may not be a denyoom command (scriptVerifyOOM).
+   */
+  private scriptOom(flags: number, shebang: boolean): boolean | ReplyError {
+    const engine = this.engine;
+    if (engine.maxmemory === 0 || !engine.oomAtCommandStart || (flags & FLAG_ALLOW_OOM) !== 0) return false;
+    return shebang && (flags & FLAG_NO_WRITES) === 0 ? new ReplyError(Err.oom) : true;
   }
 
   /** SCRIPT LOAD script: returns the SHA1; the script stays cached until SCRIPT FLUSH. */
@@ -248,7 +271,12 @@ export class Scripting {
    * FCALL / FCALL_RO function numkeys [key ...] [arg ...]: argv as the command has it.
    * Checks the function first, then numkeys, as Redis does.
    */
-  fcall(caller: ScriptClient, argv: readonly Arg[], readOnly: boolean, parseNumkeys: (arg: Arg) => number): Reply {
+  fcall(
+    caller: ScriptClient,
+    argv: readonly Arg[],
+    readOnly: boolean,
+    parseNumkeys: (arg: Arg) => number,
+  ): Reply {
     const busy = this.busy();
     if (busy) return busy;
     const name = argText(argv[1]);
@@ -258,8 +286,10 @@ export class Scripting {
     // Looked up again: creating the Lua state reloads the libraries.
     const f = this.functions.get(name)!;
     const noWrites = (f.flags & FLAG_NO_WRITES) !== 0;
+    const oom = this.scriptOom(f.flags, true);
+    if (oom instanceof ReplyError) return oom;
     if (!noWrites && readOnly) return new ReplyError(Err.roWithWriteFlag);
-    const ctx = lua.newContext(caller, f.name, readOnly || noWrites);
+    const ctx = lua.newContext(caller, f.name, readOnly || noWrites, oom);
     try {
       return lua.runFunction(f.ref, ctx, argv, 3, 3 + numkeys);
     } catch (e) {

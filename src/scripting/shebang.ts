@@ -5,7 +5,7 @@
  */
 import { Err, ReplyError } from '../errors.js';
 import type { Arg } from '../util/bytes.js';
-import { SCRIPT_FLAGS } from './lua-engine.js';
+import { SCRIPT_FLAGS } from './flags.js';
 
 /** An EVAL body: the code to compile (the shebang line removed, its newline kept) and the flags. */
 export interface ParsedScript {
@@ -91,7 +91,18 @@ export function splitArgs(line: string): string[] | null {
         } else if (c === '\\' && i + 1 < n) {
           i++;
           const e = line[i];
-          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+          cur +=
+            e === 'n'
+              ? '\n'
+              : e === 'r'
+                ? '\r'
+                : e === 't'
+                  ? '\t'
+                  : e === 'b'
+                    ? '\b'
+                    : e === 'a'
+                      ? '\x07'
+                      : e;
         } else if (c === '"') {
           if (i + 1 < n && !blank(line[i + 1])) return null;
           i++;
@@ -122,4 +133,3 @@ export function splitArgs(line: string): string[] | null {
     out.push(cur);
   }
 }
-

@@ -35,9 +35,6 @@ import type { CacheeServer } from './server.js';
 
 /** Within one read, output is written out once it holds this many bytes (checked after every reply). */
 const FLUSH_BYTES = 256 * 1024;
-/** Text batches up to this many chars are written as strings (Node's stack buffer for them is 16 KB). */
-const STRING_WRITE_MAX = 16 * 1024 / 3;
-const AB_STRING = !process.env.AB_NOSTRING; // TEMP A/B
 
 /** Formats ip:port as Redis does (IPv6 in brackets; IPv4-mapped IPv6 as plain IPv4). */
 export function formatAddress(ip: string | undefined, port: number | undefined): string {
@@ -236,7 +233,7 @@ export class Connection extends Session {
       this.answer(reply);
       if (this.closeAfterReply) break;
       parser.authenticated = this.authenticated;
-      if (out.approxLength >= FLUSH_BYTES) {
+      if (out.length >= FLUSH_BYTES) {
         if (this.overOutputLimits()) return;
         this.flush();
         if (this.socket.writableNeedDrain) {
@@ -324,22 +321,14 @@ export class Connection extends Session {
   private flush(): void {
     const out = this.out;
     if (out.empty) return;
-    let size: number;
-    if (AB_STRING && out.textOnly && out.approxLength <= STRING_WRITE_MAX) {
-      // Node writes a small string from stack storage: no Buffer is made for the batch.
-      const text = out.takeText();
-      size = Buffer.byteLength(text, 'utf8');
-      this.socket.write(text, 'utf8');
-    } else {
-      const buf = out.take();
-      size = buf.length;
-      this.socket.write(buf);
-    }
+    const buf = out.take();
+    const size = buf.length;
     this.rbs = size;
     if (size > this.rbp) this.rbp = size;
     const stats = this.owner.stats;
     stats.netOutputBytes += size;
     stats.writesProcessed++;
+    this.socket.write(buf);
   }
 
   private pauseForDrain(): void {

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_TABLE } from '../../src/commands/registry.js';
 import { ManualClock } from '../../src/engine/clock.js';
 import { Engine } from '../../src/engine/engine.js';
+import { ReplyBuffer } from '../../src/protocol/encoder.js';
 import type { Arg } from '../../src/util/bytes.js';
 import { encodeRequest, type RedisProcess, replyLength, startRedis } from '../diff/harness.js';
 import { RawClient, resp, type Started, startServer } from '../server/helpers.js';
@@ -64,10 +65,29 @@ const SPECS: Spec[] = [...COMMAND_TABLE.values()]
   .map((c) => ({ name: c.name, arity: c.arity }));
 
 const KEYS = ['k0', 'k1', 'k2', '{t}k3'];
-const NUMBERS = ['0', '1', '2', '-1', '3', '10', '64', '1.5', '-2.5', 'inf', '+inf', '-inf', '(1', '[a', '-', '+', 'nan'];
-const WORDS = 'NX XX GT LT EX PX EXAT KEEPTTL GET WITHSCORES LIMIT REV BYSCORE BYLEX COUNT MATCH TYPE LEFT RIGHT BEFORE AFTER ALPHA DESC STORE AGGREGATE SUM MIN MAX WEIGHTS IDX LEN MINMATCHLEN WITHMATCHLEN CH INCR RANK MAXLEN AND OR XOR NOT BIT BYTE u8 i16 u63 OVERFLOW WRAP SAT FAIL SET INCRBY 3 2'.split(
-  ' ',
-);
+const NUMBERS = [
+  '0',
+  '1',
+  '2',
+  '-1',
+  '3',
+  '10',
+  '64',
+  '1.5',
+  '-2.5',
+  'inf',
+  '+inf',
+  '-inf',
+  '(1',
+  '[a',
+  '-',
+  '+',
+  'nan',
+];
+const WORDS =
+  'NX XX GT LT EX PX EXAT KEEPTTL GET WITHSCORES LIMIT REV BYSCORE BYLEX COUNT MATCH TYPE LEFT RIGHT BEFORE AFTER ALPHA DESC STORE AGGREGATE SUM MIN MAX WEIGHTS IDX LEN MINMATCHLEN WITHMATCHLEN CH INCR RANK MAXLEN AND OR XOR NOT BIT BYTE u8 i16 u63 OVERFLOW WRAP SAT FAIL SET INCRBY 3 2'.split(
+    ' ',
+  );
 
 /** An argument: a key, a number-ish, an option word, short text or short bytes (no long digit runs). */
 const arbArg: fc.Arbitrary<Arg> = fc.oneof(
@@ -88,7 +108,10 @@ const arbArgv: fc.Arbitrary<Arg[]> = fc.oneof(
     arbitrary: fc
       .record({
         spec: fc.constantFrom(...SPECS),
-        wrongBy: fc.oneof({ weight: 8, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -1, max: 1 }) }),
+        wrongBy: fc.oneof(
+          { weight: 8, arbitrary: fc.constant(0) },
+          { weight: 1, arbitrary: fc.integer({ min: -1, max: 1 }) },
+        ),
         extra: fc.integer({ min: 0, max: 4 }),
         args: fc.array(arbArg, { maxLength: 12 }),
         upper: fc.boolean(),
@@ -169,7 +192,10 @@ async function exchange(port: number, pieces: Buffer[]): Promise<Buffer> {
 
 /** FUZZ_SCALE=n multiplies runs and time limits, for a longer hunt than CI's bounded one. */
 const SCALE = Math.max(1, Number(process.env.FUZZ_SCALE) || 1);
-const runs = (numRuns: number, ms: number) => ({ numRuns: numRuns * SCALE, interruptAfterTimeLimit: ms * SCALE });
+const runs = (numRuns: number, ms: number) => ({
+  numRuns: numRuns * SCALE,
+  interruptAfterTimeLimit: ms * SCALE,
+});
 
 const FROZEN = 1_700_000_000_000;
 let a: Started;
@@ -197,45 +223,113 @@ async function witnessAlive(): Promise<void> {
 const MARKER = encodeRequest(['zz-marker']);
 const MARKER_REPLY = "-ERR unknown command 'zz-marker', with args beginning with: \r\n";
 
-describe('RESP server fuzzing', () => {
-  it('answers every command exactly once, in order, however the bytes are split', async () => {
-    const started = Date.now();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(arbArgv, fc.nat(9)), { minLength: 1, maxLength: 40 }),
-        fc.array(fc.nat(), { maxLength: 12 }),
-        fc.nat(4),
-        async (commands, cuts, blanks) => {
-          const frames: Buffer[] = [];
-          for (const [argv, how] of commands) frames.push(how < 3 ? encodeInline(argv) : encodeRequest(argv));
-          // Blank inline lines are skipped without a reply.
-          for (let i = 0; i < blanks; i++) frames.splice((i * 7) % (frames.length + 1), 0, Buffer.from('\r\n'));
-          frames.push(MARKER);
-          const input = Buffer.concat(frames);
-          const expected = commands.length + 1;
-          await Promise.all([a, b].map((s) => RawClient.connect(s.port).then((c) => c.request(resp('FLUSHALL')).then(() => c.close()))));
-          const [split_, whole] = await Promise.all([RawClient.connect(a.port), RawClient.connect(b.port)]);
-          try {
-            await Promise.all([writeSplit(split_, split(input, cuts)), whole.write(input)]);
-            const done = (c: RawClient) => () => c.closed || c.received.toString('latin1').endsWith(MARKER_REPLY);
-            await Promise.all([split_.until(done(split_)), whole.until(done(whole))]);
-            expect(split_.closed).toBe(false);
-            const counted = countReplies(split_.received);
-            expect(counted).toEqual({ n: expected, rest: 0 });
-            // HELLO's reply holds the connection id, which differs between the twins.
-            const norm = (c: RawClient) => c.received.toString('latin1').replace(/(\$2\r\nid\r\n):\d+\r\n/g, '$1:0\r\n');
-            expect(norm(split_)).toBe(norm(whole));
-          } finally {
-            split_.close();
-            whole.close();
+describe('reply buffers, the output path of the server', () => {
+  /** One append: text (ASCII or not, short or long), a bulk string, or a Buffer (small or large). */
+  const arbAppend = fc.tuple(
+    fc.nat(3),
+    fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.string({ minLength: 60, maxLength: 70 }),
+      fc.nat(200_000).map((n) => 'y'.repeat(n)),
+    ),
+    fc.oneof(
+      fc.uint8Array({ maxLength: 100 }),
+      fc.nat(150_000).map((n) => new Uint8Array(n).fill(7)),
+    ),
+    fc.boolean(),
+  );
+
+  it('hands out exactly the bytes appended, however buffers interleave, and never rewrites them', () => {
+    fc.assert(
+      fc.property(fc.array(arbAppend, { maxLength: 60 }), (ops) => {
+        const buffers = [new ReplyBuffer(), new ReplyBuffer(), new ReplyBuffer()];
+        const expected: Buffer[][] = [[], [], []];
+        const taken: { got: Buffer; copy: Buffer }[] = [];
+        for (const [which, text, bytes, take] of ops) {
+          const i = which % 3;
+          const out = buffers[i];
+          switch (which) {
+            case 0:
+              out.appendText(text);
+              expected[i].push(Buffer.from(text, 'utf8'));
+              break;
+            case 1:
+              out.appendBulk(text);
+              expected[i].push(Buffer.from(`$${Buffer.byteLength(text)}\r\n${text}\r\n`, 'utf8'));
+              break;
+            default:
+              out.appendBuffer(Buffer.from(bytes));
+              expected[i].push(Buffer.from(bytes));
           }
-        },
-      ),
-      runs(150, 12_000),
+          const want = Buffer.concat(expected[i]);
+          expect(out.length).toBe(want.length);
+          if (take) {
+            const got = out.take();
+            expect(got.equals(want)).toBe(true);
+            expect(out.empty).toBe(true);
+            taken.push({ got, copy: Buffer.from(got) });
+            expected[i] = [];
+          }
+        }
+        for (const { got, copy } of taken) expect(got.equals(copy)).toBe(true);
+      }),
+      { numRuns: 200 },
     );
-    await witnessAlive();
-    expect(Date.now() - started).toBeLessThan(20_000 * SCALE);
-  }, 30_000 * SCALE);
+  });
+});
+
+describe('RESP server fuzzing', () => {
+  it(
+    'answers every command exactly once, in order, however the bytes are split',
+    async () => {
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.tuple(arbArgv, fc.nat(9)), { minLength: 1, maxLength: 40 }),
+          fc.array(fc.nat(), { maxLength: 12 }),
+          fc.nat(4),
+          async (commands, cuts, blanks) => {
+            const frames: Buffer[] = [];
+            for (const [argv, how] of commands)
+              frames.push(how < 3 ? encodeInline(argv) : encodeRequest(argv));
+            // Blank inline lines are skipped without a reply.
+            for (let i = 0; i < blanks; i++)
+              frames.splice((i * 7) % (frames.length + 1), 0, Buffer.from('\r\n'));
+            frames.push(MARKER);
+            const input = Buffer.concat(frames);
+            const expected = commands.length + 1;
+            await Promise.all(
+              [a, b].map((s) =>
+                RawClient.connect(s.port).then((c) => c.request(resp('FLUSHALL')).then(() => c.close())),
+              ),
+            );
+            const [split_, whole] = await Promise.all([RawClient.connect(a.port), RawClient.connect(b.port)]);
+            try {
+              await Promise.all([writeSplit(split_, split(input, cuts)), whole.write(input)]);
+              const done = (c: RawClient) => () =>
+                c.closed || c.received.toString('latin1').endsWith(MARKER_REPLY);
+              await Promise.all([split_.until(done(split_)), whole.until(done(whole))]);
+              expect(split_.closed).toBe(false);
+              const counted = countReplies(split_.received);
+              expect(counted).toEqual({ n: expected, rest: 0 });
+              // HELLO's reply holds the connection id, which differs between the twins.
+              const norm = (c: RawClient) =>
+                c.received.toString('latin1').replace(/(\$2\r\nid\r\n):\d+\r\n/g, '$1:0\r\n');
+              expect(norm(split_)).toBe(norm(whole));
+            } finally {
+              split_.close();
+              whole.close();
+            }
+          },
+        ),
+        runs(150, 12_000),
+      );
+      await witnessAlive();
+      expect(Date.now() - started).toBeLessThan(20_000 * SCALE);
+    },
+    30_000 * SCALE,
+  );
 
   it('quotes client bytes in rejections exactly as redis-server does (NUL, 128-byte cut, non-UTF-8)', async () => {
     const cases: Arg[][] = [
@@ -260,9 +354,22 @@ describe('RESP server fuzzing', () => {
 
   /** Frames Redis answers with a protocol error (then closes). */
   const arbMalformed: fc.Arbitrary<string> = fc.oneof(
-    fc.constantFrom('*abc\r\n', '*01\r\n', '*+1\r\n', '*1x\r\n', '*2147483648\r\n', '*-\r\n', '*\r\n', '*99999999999999999999\r\n'),
-    fc.constantFrom('$x', '$-5', '$', '$01', '$600000000', '$+3', '$3 ').map((l) => `*2\r\n$4\r\nECHO\r\n${l}\r\nabc\r\n`),
-    fc.constantFrom(':', '+', '-', '*', 'E', '\u00e9', ' ', '\n').map((c) => `*2\r\n$4\r\nECHO\r\n${c}3\r\nabc\r\n`),
+    fc.constantFrom(
+      '*abc\r\n',
+      '*01\r\n',
+      '*+1\r\n',
+      '*1x\r\n',
+      '*2147483648\r\n',
+      '*-\r\n',
+      '*\r\n',
+      '*99999999999999999999\r\n',
+    ),
+    fc
+      .constantFrom('$x', '$-5', '$', '$01', '$600000000', '$+3', '$3 ')
+      .map((l) => `*2\r\n$4\r\nECHO\r\n${l}\r\nabc\r\n`),
+    fc
+      .constantFrom(':', '+', '-', '*', 'E', '\u00e9', ' ', '\n')
+      .map((c) => `*2\r\n$4\r\nECHO\r\n${c}3\r\nabc\r\n`),
     fc
       .constantFrom('ECHO "abc', 'ECHO "a"b', "ECHO 'x'y", 'SET k "\\x4', "GET 'unterminated", '"', 'a "b\\"')
       .map((line) => `${line}\r\n`),
@@ -281,27 +388,31 @@ describe('RESP server fuzzing', () => {
     fc.constant(resp('GET')),
   );
 
-  it('answers malformed frames byte for byte as redis-server does, then closes', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(arbPrefixCommand, { maxLength: 6 }),
-        arbMalformed,
-        fc.string({ maxLength: 20 }),
-        fc.array(fc.nat(), { maxLength: 6 }),
-        async (prefix, bad, suffix, cuts) => {
-          const input = Buffer.from(prefix.join('') + bad + suffix, 'utf8');
-          const [ours, theirs] = await Promise.all([
-            exchange(a.port, split(input, cuts)),
-            exchange(redis.port, [input]),
-          ]);
-          expect(ours.toString('latin1')).toBe(theirs.toString('latin1'));
-          expect(ours.toString('latin1')).toMatch(/-ERR Protocol error: [^\r\n]+\r\n$/);
-        },
-      ),
-      runs(120, 6_000),
-    );
-    await witnessAlive();
-  }, 30_000 * SCALE);
+  it(
+    'answers malformed frames byte for byte as redis-server does, then closes',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(arbPrefixCommand, { maxLength: 6 }),
+          arbMalformed,
+          fc.string({ maxLength: 20 }),
+          fc.array(fc.nat(), { maxLength: 6 }),
+          async (prefix, bad, suffix, cuts) => {
+            const input = Buffer.from(prefix.join('') + bad + suffix, 'utf8');
+            const [ours, theirs] = await Promise.all([
+              exchange(a.port, split(input, cuts)),
+              exchange(redis.port, [input]),
+            ]);
+            expect(ours.toString('latin1')).toBe(theirs.toString('latin1'));
+            expect(ours.toString('latin1')).toMatch(/-ERR Protocol error: [^\r\n]+\r\n$/);
+          },
+        ),
+        runs(120, 6_000),
+      );
+      await witnessAlive();
+    },
+    30_000 * SCALE,
+  );
 
   /** Token soup: pieces of RESP syntax in random order. */
   const arbSoup = fc
@@ -340,17 +451,21 @@ describe('RESP server fuzzing', () => {
     )
     .map((tokens) => Buffer.from(tokens.join(''), 'latin1'));
 
-  it('treats token soup exactly as redis-server does, never crashing', async () => {
-    await fc.assert(
-      fc.asyncProperty(arbSoup, fc.array(fc.nat(), { maxLength: 6 }), async (input, cuts) => {
-        const [ours, theirs] = await Promise.all([
-          exchange(a.port, split(input, cuts)),
-          exchange(redis.port, [input]),
-        ]);
-        expect(ours.toString('latin1')).toBe(theirs.toString('latin1'));
-      }),
-      runs(200, 6_000),
-    );
-    await witnessAlive();
-  }, 30_000 * SCALE);
+  it(
+    'treats token soup exactly as redis-server does, never crashing',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(arbSoup, fc.array(fc.nat(), { maxLength: 6 }), async (input, cuts) => {
+          const [ours, theirs] = await Promise.all([
+            exchange(a.port, split(input, cuts)),
+            exchange(redis.port, [input]),
+          ]);
+          expect(ours.toString('latin1')).toBe(theirs.toString('latin1'));
+        }),
+        runs(200, 6_000),
+      );
+      await witnessAlive();
+    },
+    30_000 * SCALE,
+  );
 });

@@ -178,13 +178,17 @@ describe('ioredis 5 (RESP2)', () => {
 if v > tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) return tonumber(ARGV[1]) end
 return v`,
     });
-    const incrCapped = (c as unknown as { incrCapped(k: string, cap: number): Promise<number> }).incrCapped.bind(c);
+    const incrCapped = (
+      c as unknown as { incrCapped(k: string, cap: number): Promise<number> }
+    ).incrCapped.bind(c);
     expect(await incrCapped('lua:n', 2)).toBe(1);
     expect(await incrCapped('lua:n', 2)).toBe(2);
     expect(await incrCapped('lua:n', 2)).toBe(2);
     expect(await c.get('lua:n')).toBe('2');
     // In a pipeline too (ioredis sends EVALSHA, then EVAL on NOSCRIPT).
-    const res = await (c.pipeline() as unknown as { incrCapped(k: string, cap: number): { exec(): Promise<unknown> } })
+    const res = await (
+      c.pipeline() as unknown as { incrCapped(k: string, cap: number): { exec(): Promise<unknown> } }
+    )
       .incrCapped('lua:m', 5)
       .exec();
     expect(res).toEqual([[null, 1]]);

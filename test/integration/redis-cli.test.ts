@@ -112,9 +112,7 @@ describe('redis-cli', () => {
   it('-x reads the last argument from stdin, byte for byte', async () => {
     const text = 'line one\nline two\r\n\ttabs and \u00e9\n';
     await same(['-x', 'SET', 'cli:stdin'], text);
-    expect((await cli(s.port, ['--raw', 'STRLEN', 'cli:stdin'])).stdout).toBe(
-      `${Buffer.byteLength(text)}\n`,
-    );
+    expect((await cli(s.port, ['--raw', 'STRLEN', 'cli:stdin'])).stdout).toBe(`${Buffer.byteLength(text)}\n`);
     const back = await same(['--raw', 'GET', 'cli:stdin']);
     expect(back.stdout).toBe(`${Buffer.from(text).toString('latin1')}\n`);
     await same(['-x', 'HSET', 'cli:stdin-h', 'field'], 'from stdin');

@@ -8,9 +8,9 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { describe, expect, it } from 'vitest';
 import { Cachee } from '../../src/client/cachee.js';
 import { scripting } from '../../src/commands/scripting.js';
-import { Session } from '../../src/commands/session.js';
+import type { Session } from '../../src/commands/session.js';
 import { ReplyError } from '../../src/errors.js';
-import { EVAL_CACHE_LIMIT, configureScripting } from '../../src/scripting/scripting.js';
+import { configureScripting, EVAL_CACHE_LIMIT } from '../../src/scripting/scripting.js';
 
 const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
 
@@ -62,7 +62,9 @@ describe('binary safety', () => {
     expect(c.call('getrange', 'bin', 0, -1)).toEqual(Buffer.from([255, 0, 1, 200]));
     const back = c.eval("return redis.call('GET', KEYS[1])", 1, 'bin');
     expect(back).toEqual(Buffer.from([255, 0, 1, 200]));
-    expect(c.eval('return {string.byte(ARGV[1], 1, -1)}', 0, Buffer.from([0, 0xff, 0x80]))).toEqual([0, 255, 128]);
+    expect(c.eval('return {string.byte(ARGV[1], 1, -1)}', 0, Buffer.from([0, 0xff, 0x80]))).toEqual([
+      0, 255, 128,
+    ]);
     const key = Buffer.from([0xc3, 0x28, 0x00]);
     c.eval("return redis.call('SET', KEYS[1], ARGV[1])", 1, key, Buffer.from([1, 2]));
     expect(c.call('get', key)).toBe('\x01\x02');
@@ -122,7 +124,10 @@ describe('the script cache', () => {
 describe('defineCommand', () => {
   it('adds a method that uses EVALSHA and falls back to EVAL', () => {
     const c = new Cachee();
-    c.defineCommand('incrTwice', { numberOfKeys: 1, lua: "redis.call('INCR', KEYS[1]) return redis.call('INCR', KEYS[1])" });
+    c.defineCommand('incrTwice', {
+      numberOfKeys: 1,
+      lua: "redis.call('INCR', KEYS[1]) return redis.call('INCR', KEYS[1])",
+    });
     const m = c as unknown as { incrTwice(...a: unknown[]): unknown };
     expect(m.incrTwice('counter')).toBe(2);
     expect(m.incrTwice('counter')).toBe(4);
@@ -133,10 +138,16 @@ describe('defineCommand', () => {
   it('takes numkeys from the first argument without numberOfKeys, and readOnly', () => {
     const c = new Cachee();
     c.defineCommand('echoKeys', { lua: 'return {#KEYS, #ARGV}' });
-    c.defineCommand('roSet', { numberOfKeys: 1, lua: "return redis.call('SET', KEYS[1], 'x')", readOnly: true });
+    c.defineCommand('roSet', {
+      numberOfKeys: 1,
+      lua: "return redis.call('SET', KEYS[1], 'x')",
+      readOnly: true,
+    });
     const m = c as unknown as { echoKeys(...a: unknown[]): unknown; roSet(...a: unknown[]): unknown };
     expect(m.echoKeys(2, 'a', 'b', 'c')).toEqual([2, 1]);
-    expect(errorOf(() => m.roSet('k'))).toMatch(/^ERR Write commands are not allowed from read-only scripts\./);
+    expect(errorOf(() => m.roSet('k'))).toMatch(
+      /^ERR Write commands are not allowed from read-only scripts\./,
+    );
   });
 });
 
@@ -182,9 +193,11 @@ describe('time limit', () => {
     'a busy loop': 'while true do end',
     'a loop in pcall': 'while true do pcall(function() while true do end end) end',
     'pcall around the loop': 'local ok, e = pcall(function() while true do end end) return {ok, e}',
-    'xpcall with a looping handler': 'xpcall(function() error("x") end, function() while true do end end) return 1',
+    'xpcall with a looping handler':
+      'xpcall(function() error("x") end, function() while true do end end) return 1',
     'a coroutine loop': 'local co = coroutine.wrap(function() while true do end end) co() return 1',
-    'resume in a loop': 'while true do coroutine.resume(coroutine.create(function() while true do end end)) end',
+    'resume in a loop':
+      'while true do coroutine.resume(coroutine.create(function() while true do end end)) end',
     'error in the loop caught by pcall': 'while true do pcall(error, "x") end',
   };
   for (const [name, script] of Object.entries(runaway)) {
@@ -223,8 +236,14 @@ describe('time limit', () => {
     expect(errorOf(() => c.call('function', 'load', '#!lua name=slow\nwhile true do end'))).toBe(
       'ERR Error registering functions: ERR FUNCTION LOAD timeout',
     );
-    c.call('function', 'load', "#!lua name=spin\nredis.register_function('spin', function() while true do end end)");
-    expect(errorOf(() => c.fcall('spin', 0))).toMatch(/^ERR Script killed .* script: spin, on @user_function:2\.$/);
+    c.call(
+      'function',
+      'load',
+      "#!lua name=spin\nredis.register_function('spin', function() while true do end end)",
+    );
+    expect(errorOf(() => c.fcall('spin', 0))).toMatch(
+      /^ERR Script killed .* script: spin, on @user_function:2\.$/,
+    );
     expect(c.eval('return 1', 0)).toBe(1);
   });
 });
@@ -235,7 +254,7 @@ describe('memory cap', () => {
     'string doubling': "local s = 'x' while true do s = s .. s end",
     'table growth': 'local t = {} for i = 1, 1e9 do t[i] = i end return #t',
     'table of strings': "local t = {} for i = 1, 1e9 do t[i] = string.rep('y', 1000) .. i end",
-    'in pcall': "local ok, e = pcall(function() local t = {} for i = 1, 1e9 do t[i] = {i} end end) return e",
+    'in pcall': 'local ok, e = pcall(function() local t = {} for i = 1, 1e9 do t[i] = {i} end end) return e',
   })) {
     it(`stops ${name} cleanly`, () => {
       const c = new Cachee();
@@ -263,7 +282,10 @@ describe('memory cap', () => {
 describe('robustness', () => {
   it('cuts very deep replies with "reached lua stack limit" and keeps working', () => {
     const c = new Cachee();
-    let r = c.eval('local t = {} local c = t for i = 1, 10000 do local n = {} c[1] = n c = n end return t', 0);
+    let r = c.eval(
+      'local t = {} local c = t for i = 1, 10000 do local n = {} c[1] = n c = n end return t',
+      0,
+    );
     let depth = 0;
     while (Array.isArray(r) && r.length === 1) {
       r = r[0];
@@ -288,7 +310,9 @@ describe('robustness', () => {
     });
     c.eval("return redis.call('SET', 'k', 'v')", 0);
     off();
-    expect(inner).toBe('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+    expect(inner).toBe(
+      'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+    );
     expect(c.eval('return 2', 0)).toBe(2);
   });
 

@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Cachee } from '../../src/client/cachee.js';
+import { dispatch } from '../../src/commands/dispatch.js';
+import { Session } from '../../src/commands/session.js';
+import { Engine } from '../../src/engine/engine.js';
 import { ReplyError } from '../../src/errors.js';
 import {
   BigNumberReply,
@@ -19,9 +22,6 @@ import { LuaWasm } from '../../src/scripting/lua-wasm.js';
 import { lua51Message } from '../../src/scripting/messages.js';
 import { Rand48 } from '../../src/scripting/rand48.js';
 import { parseLibraryHeader, parseScriptShebang, splitArgs } from '../../src/scripting/shebang.js';
-import { dispatch } from '../../src/commands/dispatch.js';
-import { Session } from '../../src/commands/session.js';
-import { Engine } from '../../src/engine/engine.js';
 
 function run(c: Cachee, script: string, ...args: (string | number | Buffer)[]): unknown {
   try {
@@ -41,13 +41,23 @@ describe('sandbox', () => {
   const c = new Cachee();
 
   it('offers only what Redis offers (plus os.clock)', () => {
-    for (const name of ['io', 'debug', 'require', 'package', 'dofile', 'loadfile', 'print', 'utf8', 'getfenv']) {
+    for (const name of [
+      'io',
+      'debug',
+      'require',
+      'package',
+      'dofile',
+      'loadfile',
+      'print',
+      'utf8',
+      'getfenv',
+    ]) {
       expect(run(c, `return ${name}`)).toMatch(
         new RegExp(`Script attempted to access nonexistent global variable '${name}'`),
       );
     }
     expect(run(c, 'local t = {} for k in pairs(os) do t[#t + 1] = k end return t')).toEqual(['clock']);
-    expect(run(c, "return type(os.clock())")).toBe('number');
+    expect(run(c, 'return type(os.clock())')).toBe('number');
   });
 
   it('makes globals and library tables read-only, rawset and setmetatable included', () => {
@@ -75,11 +85,10 @@ describe('sandbox', () => {
 
   it('loads text only', () => {
     expect(run(c, 'return loadstring(string.dump(function() return 1 end))')).toBeNull();
-    expect(run(c, 'local f, e = loadstring(string.dump(function() return 1 end)) return {f == nil, type(e)}')).toEqual([
-      1,
-      'string',
-    ]);
-    expect(run(c, "return load(function() return nil end) ~= nil")).toBe(1);
+    expect(
+      run(c, 'local f, e = loadstring(string.dump(function() return 1 end)) return {f == nil, type(e)}'),
+    ).toEqual([1, 'string']);
+    expect(run(c, 'return load(function() return nil end) ~= nil')).toBe(1);
     expect(run(c, "return loadstring('return 1 + 1')()")).toBe(2);
   });
 
@@ -94,7 +103,9 @@ describe('sandbox', () => {
   });
 
   it('keeps KEYS and ARGV per call, and they are plain tables', () => {
-    expect(c.eval("KEYS[2] = 'x' table.insert(ARGV, 'y') return {#KEYS, #ARGV}", 1, 'k', 'a')).toEqual([2, 2]);
+    expect(c.eval("KEYS[2] = 'x' table.insert(ARGV, 'y') return {#KEYS, #ARGV}", 1, 'k', 'a')).toEqual([
+      2, 2,
+    ]);
     expect(c.eval('return {#KEYS, #ARGV}', 0)).toEqual([0, 0]);
   });
 
@@ -141,9 +152,11 @@ describe('reply conversion', () => {
     expect(evalReply(s, "return {ok='fine'}")).toEqual(new StatusReply('fine'));
     expect(evalReply(s, 'return {double=1.5}')).toEqual(new DoubleReply(1.5));
     expect(evalReply(s, "return {big_number='123'}")).toEqual(new BigNumberReply('123'));
-    expect(evalReply(s, "return {verbatim_string={format='txt', string='x'}}")).toEqual(new VerbatimReply('txt', 'x'));
+    expect(evalReply(s, "return {verbatim_string={format='txt', string='x'}}")).toEqual(
+      new VerbatimReply('txt', 'x'),
+    );
     expect(evalReply(s, "return {map={a='b'}}")).toEqual(new MapReply(['a', 'b']));
-    expect(evalReply(s, "return {set={a=true}}")).toEqual(new SetReply(['a']));
+    expect(evalReply(s, 'return {set={a=true}}')).toEqual(new SetReply(['a']));
     expect(evalReply(s, 'return {1, {err="x"}}')).toEqual([1, new ReplyError('x')]);
     expect(evalReply(s, 'redis.setresp(3) return {true, false}')).toEqual([true, false]);
     expect(evalReply(s, 'return {true, false}')).toEqual([1, null]);
@@ -160,10 +173,15 @@ describe('reply conversion', () => {
     const c = new Cachee();
     c.call('hset', 'h', 'f', 'v');
     expect(c.eval("redis.setresp(3) return redis.call('HGETALL', 'h').map.f", 0)).toBe('v');
-    expect(c.eval("redis.setresp(3) local r = redis.call('INFO', 'server') return type(r.verbatim_string.string)", 0)).toBe(
-      'string',
+    expect(
+      c.eval(
+        "redis.setresp(3) local r = redis.call('INFO', 'server') return type(r.verbatim_string.string)",
+        0,
+      ),
+    ).toBe('string');
+    expect(c.eval("redis.setresp(3) return redis.call('INFO', 'server').verbatim_string.format", 0)).toBe(
+      'txt',
     );
-    expect(c.eval("redis.setresp(3) return redis.call('INFO', 'server').verbatim_string.format", 0)).toBe('txt');
     expect(c.eval("return type(redis.call('INFO', 'server'))", 0)).toBe('string');
   });
 
@@ -196,8 +214,12 @@ describe('Lua 5.1 wording of errors', () => {
     expect(lua51Message('user_script:1: unexpected symbol near <eof>')).toBe(
       "user_script:1: unexpected symbol near '<eof>'",
     );
-    expect(lua51Message("user_script:1: <eof> expected near '2'")).toBe("user_script:1: '<eof>' expected near '2'");
-    expect(lua51Message('user_script:1: syntax error near <eof>')).toBe("user_script:1: '=' expected near '<eof>'");
+    expect(lua51Message("user_script:1: <eof> expected near '2'")).toBe(
+      "user_script:1: '<eof>' expected near '2'",
+    );
+    expect(lua51Message('user_script:1: syntax error near <eof>')).toBe(
+      "user_script:1: '=' expected near '<eof>'",
+    );
     expect(lua51Message('user_script:1: unfinished long string (starting at line 1) near <eof>')).toBe(
       "user_script:1: unfinished long string near '<eof>'",
     );
@@ -225,7 +247,9 @@ describe('shebangs', () => {
     const p = parseLibraryHeader(Buffer.from('#!lua name=lib\ncode'));
     expect(p.name).toBe('lib');
     expect(p.code.toString()).toBe('\ncode');
-    expect(() => parseLibraryHeader(Buffer.from('#!lua name=a b\n'))).toThrow('ERR Invalid metadata value given: b');
+    expect(() => parseLibraryHeader(Buffer.from('#!lua name=a b\n'))).toThrow(
+      'ERR Invalid metadata value given: b',
+    );
   });
 });
 
@@ -248,7 +272,7 @@ describe('the WebAssembly layer', () => {
     expect(vm.readValue(L, -1)).toEqual(bytes);
     vm.pushBytes(L, 'héllo');
     expect(vm.readValue(L, -1)).toBe('héllo');
-    const long = 'x'.repeat(100000) + 'é';
+    const long = `${'x'.repeat(100000)}é`;
     vm.pushBytes(L, long);
     expect(vm.readValue(L, -1)).toBe(long);
     x.lua_close(L);

@@ -24,7 +24,12 @@ interface Outcome {
  * Sends the pieces (waiting `gapMs` between them), waits `settleMs` for the answer, and reports
  * what came back and whether the server closed the connection meanwhile.
  */
-async function exchange(port: number, pieces: (string | Buffer)[], settleMs = 150, gapMs = 30): Promise<Outcome> {
+async function exchange(
+  port: number,
+  pieces: (string | Buffer)[],
+  settleMs = 150,
+  gapMs = 30,
+): Promise<Outcome> {
   const c = await RawClient.connect(port);
   for (const [i, p] of pieces.entries()) {
     if (c.closed) break;
@@ -39,10 +44,21 @@ async function exchange(port: number, pieces: (string | Buffer)[], settleMs = 15
 }
 
 /** The same exchange with Cachee and with redis-server; they must match. Returns Cachee's outcome. */
-async function same(cachee: number, redis: number, pieces: (string | Buffer)[], settleMs = 150): Promise<Outcome> {
-  const [ours, theirs] = await Promise.all([exchange(cachee, pieces, settleMs), exchange(redis, pieces, settleMs)]);
+async function same(
+  cachee: number,
+  redis: number,
+  pieces: (string | Buffer)[],
+  settleMs = 150,
+): Promise<Outcome> {
+  const [ours, theirs] = await Promise.all([
+    exchange(cachee, pieces, settleMs),
+    exchange(redis, pieces, settleMs),
+  ]);
   // HELLO's reply holds the connection id, which differs between servers.
-  const norm = (o: Outcome) => ({ ...o, received: o.received.replace(/(\$2\r\nid\r\n):\d+\r\n/g, '$1:0\r\n') });
+  const norm = (o: Outcome) => ({
+    ...o,
+    received: o.received.replace(/(\$2\r\nid\r\n):\d+\r\n/g, '$1:0\r\n'),
+  });
   expect(norm(ours)).toEqual(norm(theirs));
   return ours;
 }
@@ -101,7 +117,12 @@ describe('request size limits, as redis-server', () => {
     const r = await startRedis(['--proto-max-bulk-len', '1mb']);
     try {
       await same(small.port, r.port, ['*2\r\n$4\r\nECHO\r\n$1048577\r\n']);
-      const ok = await same(small.port, r.port, [encodeRequest(['ECHO', Buffer.alloc(1024 * 1024, 97)])], 300);
+      const ok = await same(
+        small.port,
+        r.port,
+        [encodeRequest(['ECHO', Buffer.alloc(1024 * 1024, 97)])],
+        300,
+      );
       expect(ok.received.length).toBe(1024 * 1024 + 12);
       // CONFIG SET applies to clients that connect afterwards.
       await same(small.port, r.port, [resp('CONFIG', 'SET', 'proto-max-bulk-len', '2mb')]);
@@ -208,10 +229,15 @@ describe('unauthenticated clients (requirepass), as redis-server', () => {
 
   it('lifts the limits once AUTH succeeds, within the same pipeline', async () => {
     const out = await same(s.port, redis.port, [
-      resp('AUTH', 'wrong') + resp('AUTH', 'pw') + resp('PING', ...args(11)) + resp('ECHO', 'y'.repeat(20000)),
+      resp('AUTH', 'wrong') +
+        resp('AUTH', 'pw') +
+        resp('PING', ...args(11)) +
+        resp('ECHO', 'y'.repeat(20000)),
     ]);
     expect(out.closed).toBe(false);
-    expect(out.received).toMatch(/^-WRONGPASS [^\r]*\r\n\+OK\r\n-ERR wrong number of arguments for 'ping' command\r\n\$20000\r\n/);
+    expect(out.received).toMatch(
+      /^-WRONGPASS [^\r]*\r\n\+OK\r\n-ERR wrong number of arguments for 'ping' command\r\n\$20000\r\n/,
+    );
     // HELLO AUTH authenticates too.
     await same(s.port, redis.port, [resp('HELLO', '2', 'AUTH', 'default', 'pw') + resp('PING', ...args(11))]);
   });
@@ -301,9 +327,9 @@ describe('client-output-buffer-limit', () => {
     const s = await startServer({}, new Engine({ clock, activeExpiry: false }));
     try {
       const admin = await RawClient.connect(s.port);
-      expect(await admin.request(resp('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 256kb 5'))).toEqual([
-        '+OK\r\n',
-      ]);
+      expect(
+        await admin.request(resp('CONFIG', 'SET', 'client-output-buffer-limit', 'pubsub 0 256kb 5')),
+      ).toEqual(['+OK\r\n']);
       const sub = await stalledSubscriber(s.port, 'soft');
       const conn = lastConnection(s);
       const message = resp('PUBLISH', 'soft', 's'.repeat(32 * 1024));
@@ -392,7 +418,9 @@ describe('client-output-buffer-limit', () => {
     const s = await startServer();
     const redis = await startRedis();
     try {
-      const setup = resp('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1mb 0 0') + resp('SET', 'big', 'x'.repeat(2 * 1024 * 1024));
+      const setup =
+        resp('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1mb 0 0') +
+        resp('SET', 'big', 'x'.repeat(2 * 1024 * 1024));
       await same(s.port, redis.port, [setup], 300);
       const out = await same(s.port, redis.port, [`PING\r\n${resp('GET', 'big')}PING\r\n`], 300);
       expect(out).toEqual({ received: '', closed: true });
@@ -449,7 +477,9 @@ describe('timeout', () => {
 /** The kernel's view of the server side of connections on `port` (ss -o shows keepalive timers). */
 function serverSockets(port: number): string | null {
   try {
-    return execFileSync('ss', ['-tnoH', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' });
+    return execFileSync('ss', ['-tnoH', 'state', 'established', `( sport = :${port} )`], {
+      encoding: 'utf8',
+    });
   } catch {
     return null;
   }
@@ -514,7 +544,9 @@ describe('protected mode', () => {
       ]);
       expect(ours).toEqual(theirs);
       expect(ours.closed).toBe(true);
-      expect(ours.received).toMatch(/^-DENIED Redis is running in protected mode because protected mode is enabled/);
+      expect(ours.received).toMatch(
+        /^-DENIED Redis is running in protected mode because protected mode is enabled/,
+      );
       expect(s.server.stats.rejectedConnections).toBe(1);
       // 127.0.0.1 itself is served.
       expect((await exchange(s.port, ['PING\r\n'])).received).toBe('+PONG\r\n');
