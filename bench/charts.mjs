@@ -5,7 +5,7 @@
  * network round trip), each bar labelled with its value. A linear-scale
  * variant draws the memory chart.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTENDERS, fmtNs, GROUPS, OPS } from './common.mjs';
 
@@ -177,7 +177,10 @@ export function writeCharts(dir, { results, skipped = new Map(), env, memory }) 
         'bench/run.mjs: Cachee sync API beside raw JS, lru-cache, ioredis-mock, ioredis / node-redis → local redis-server',
       ],
     });
-    if (svg === null) continue;
+    if (svg === null) {
+      rmSync(join(dir, `${group}.svg`), { force: true }); // no stale chart from an earlier run
+      continue;
+    }
     writeFileSync(join(dir, `${group}.svg`), svg);
     files.push(`charts/${group}.svg`);
   }

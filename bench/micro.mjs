@@ -701,15 +701,16 @@ function phaseBig() {
  * quick run). Resolves to `{ results, skipped, zsetBuild }`: results maps bench
  * names (`get-1k/raw`, `get-1k/cachee`, `zadd-1e6/cachee`, ...) to the best
  * round's `{ p50, avg }` in ns per op; skipped maps bench names to the reason;
+ * `zsetSizes` picks the sorted-set sizes (all of ZSET_SIZES by default);
  * zsetBuild maps a size to Cachee's ns per ZADD of a new member while loading.
  */
-export async function runMicro(print, { rounds = 2, cpuMs = 642 } = {}) {
+export async function runMicro(print, { rounds = 2, cpuMs = 642, zsetSizes = ZSET_SIZES } = {}) {
   const results = new Map();
   const skipped = new Map();
   const zsetBuild = new Map();
   const phases = [
     { title: 'hot keys: strings, hashes, lists, sets, scripting', build: () => phaseHot() },
-    ...ZSET_SIZES.map((n) => ({
+    ...zsetSizes.map((n) => ({
       title: `sorted set of ${zsetSizeLabel(n)} members`,
       build: () => phaseZset(n, print),
       size: n,

@@ -32,7 +32,7 @@ const LOAD_BATCH = 1_000; // members or keys per command while loading
 const LOAD_PIPELINE = 50; // commands per pipeline while loading
 
 /** The data every async contender loads, built once (the same as the in-process benches'). */
-function dataSet() {
+function dataSet(zsetSizes) {
   const keys = makeKeys(HOT_KEYS);
   const refill = Array.from({ length: QUEUE_CAP }, (_, i) => valueFor(i + 1));
   return {
@@ -47,7 +47,7 @@ function dataSet() {
     members: makeKeys(HOT_KEYS, 'member:'),
     rlKeys: makeKeys(HOT_KEYS, 'rl:'),
     refill,
-    zsets: new Map(ZSET_SIZES.map((n) => [n, zsetData(n)])),
+    zsets: new Map(zsetSizes.map((n) => [n, zsetData(n)])),
     sha: createHash('sha1').update(SCRIPT).digest('hex'),
   };
 }
@@ -236,16 +236,22 @@ async function redisBytesPerKey(redis, n) {
 /**
  * Runs the async contenders. Options: `quick` (fewer calls), `memoryKeys` (the
  * string keys loaded for redis-server's memory figure), `scripting` (whether to
- * time EVALSHA), `print`. Resolves to `{ results, skipped, notes, version,
+ * time EVALSHA), `zsetSizes` (sorted-set sizes; all of ZSET_SIZES by default), `print`. Resolves to `{ results, skipped, notes, version,
  * bytesPerKey }`: results maps `${op}/${contender}` to `{ p50 }` ns per call.
  */
-export async function runAsyncClients({ quick = false, memoryKeys, scripting = true, print }) {
+export async function runAsyncClients({
+  quick = false,
+  memoryKeys,
+  scripting = true,
+  zsetSizes = ZSET_SIZES,
+  print,
+}) {
   const out = { results: new Map(), skipped: new Map(), notes: [] };
   const budget = quick
     ? { calls: 1_000, maxMs: 400, warmup: 200 }
     : { calls: 5_000, maxMs: 1_500, warmup: 500 };
   print('building the data set…');
-  const d = dataSet();
+  const d = dataSet(zsetSizes);
 
   // --- ioredis and node-redis → redis-server -------------------------------------------------
   const server = await startRedisServer();
@@ -260,14 +266,14 @@ export async function runAsyncClients({ quick = false, memoryKeys, scripting = t
       await nodeRedis.connect();
       out.version = /^redis_version:(\S+)/m.exec(await ioredis.info('server'))?.[1] ?? '?';
       print(`loading redis-server ${out.version} (port ${server.port})…`);
-      await load(ioredis, d, ZSET_SIZES);
+      await load(ioredis, d, zsetSizes);
       if (scripting) await ioredis.script('LOAD', SCRIPT);
       print('ioredis → redis-server');
-      await timeAll('ioredis', operations('ioredis', ioredis, d, ZSET_SIZES, scripting), out, print, budget);
+      await timeAll('ioredis', operations('ioredis', ioredis, d, zsetSizes, scripting), out, print, budget);
       print('node-redis → redis-server');
       await timeAll(
         'node-redis',
-        operations('node-redis', nodeRedis, d, ZSET_SIZES, scripting),
+        operations('node-redis', nodeRedis, d, zsetSizes, scripting),
         out,
         print,
         budget,
@@ -286,8 +292,8 @@ export async function runAsyncClients({ quick = false, memoryKeys, scripting = t
   // --- ioredis-mock: in-process, but every call is a Promise and sorted sets are arrays -----
   // Its sorted-set commands cost O(n) per call and more (about 10 ms per ZRANK at 10^4
   // members, hundreds of ms at 10^5), so 10^6 members is out of reach: seconds per call.
-  const mockSizes = ZSET_SIZES.filter((n) => n <= 100_000);
-  for (const n of ZSET_SIZES.filter((k) => k > 100_000)) {
+  const mockSizes = zsetSizes.filter((n) => n <= 100_000);
+  for (const n of zsetSizes.filter((k) => k > 100_000)) {
     for (const op of ['zadd', 'zincrby', 'zrank', 'zscore', 'zrange']) {
       out.skipped.set(
         `${op}-1e${Math.log10(n)}/ioredis-mock`,

@@ -105,7 +105,7 @@ export function prepare(session: Session, argv: readonly Arg[]): Command | Reply
   if (cmd === undefined) return unknownCommandError(argv);
   if (!arityOk(cmd, argv.length)) return new ReplyError(Err.wrongArity(cmd.fullName));
   // DEBUG is refused unless enable-debug-command allows it, before authentication (processCommand).
-  if (cmd.name === 'debug' && !debugAllowed(session)) return new ReplyError(Err.debugNotAllowed);
+  if (cmd.fullName === 'debug' && !debugAllowed(session)) return new ReplyError(Err.debugNotAllowed);
   if (!session.authenticated && !cmd.noAuth) return new ReplyError(Err.noAuth);
   if (session.multi !== null && cmd.flags.has('no_multi')) return new ReplyError(Err.notAllowedInMulti);
   // maxmemory (processCommand): evict first; still over the limit, refuse what may grow memory.

@@ -13,19 +13,24 @@
  * `maxmemory-samples` keys of every database into a pool of the 16 best
  * candidates seen so far (ordered by idle time, by 255 − the decayed LFU
  * counter, or by nearness of expiry), then evicts the best candidate that still
- * exists. Idle times come from access times kept at 1 ms resolution
+ * exists. One refinement over Redis: LFU counters are logarithmic, so many keys
+ * share one; among those, the least recently used goes first. Idle times come from access times kept at 1 ms resolution
  * (database.ts), finer than Redis's 1 s LRU clock, so LRU tells apart keys used
  * within the same second.
  *
  * Sampling: a Map has no random access, and an index beside it would cost every
- * write and ~16 bytes per key. So each map has a live iterator that resumes where
- * the last sample stopped; a sample skips a random 0..k keys and takes the next
- * k. Over a pass every key is sampled with about the same probability, and the
- * random skips keep the groups from lining up pass after pass. Bias: a sample is
- * k neighbours in insertion order (like Redis's dictGetSomeKeys, which takes
- * neighbouring buckets), so keys inserted together are compared together; the
- * pool, kept across samples, evens this out. Random eviction is the same cursor
- * with a skip of up to 31 keys: close to uniform, never O(n).
+ * write and ~16 bytes per key. So each sampled map has 8 live iterators
+ * (cursors) that resume where they stopped, each started at its own random
+ * position (reached gradually: a cursor skips at most 32 extra keys per use until
+ * it gets there), and each sampled key comes from a cursor picked at random. A
+ * sample of k keys thus comes from k places spread over the map, in O(k). Every
+ * key is visited once per pass of each cursor, so over time keys are sampled
+ * alike whatever their age. Bias: a Map iterates in insertion order, and keys
+ * near one cursor are sampled in turn, so for a while after the cursors start
+ * (the first ~size/32 uses of each) samples lean towards the oldest keys; one
+ * cursor consuming k neighbours per sample (tried first) leaned on insertion
+ * order enough to cost LFU 2.4 points of hit ratio in bench/eviction.mjs.
+ * Random eviction takes one key from a random cursor.
  *
  * A parked Map iterator keeps the table it last saw alive (V8 links a rehashed
  * table to its successor), with every key and value that table held. So the
@@ -72,20 +77,32 @@ export function policyBits(name: string): number | undefined {
 
 /** Redis's EVPOOL_SIZE. */
 const POOL_SIZE = 16;
-/** Largest random skip before a random pick. */
-const RANDOM_SKIP = 32;
+/** Scale of the LFU score's counter part, above any idle time in ms (< 2^31). */
+const LFU_TIE_SCALE = 2 ** 31;
+/** Cursors per sampled map, and the most extra keys a cursor skips per use on its way to its start. */
+const CURSORS = 8;
+const START_STEP = 32;
 /** Drop parked iterators after this long without an eviction. */
 const CURSOR_IDLE_MS = 1000;
 
 type KeyMap = Map<string, unknown>;
+
+/** The cursors over one map: live iterators, and the keys each still skips to reach its start. */
+class Cursors {
+  readonly its: (Iterator<string> | undefined)[] = new Array(CURSORS).fill(undefined);
+  readonly debt = new Float64Array(CURSORS);
+  constructor(size: number, random: () => number) {
+    for (let j = 0; j < CURSORS; j++) this.debt[j] = Math.floor(random() * size);
+  }
+}
 
 export class Evictor {
   /** The pool, ascending by score (the best candidate last); an undefined key is an empty slot. */
   private readonly poolScore = new Float64Array(POOL_SIZE);
   private readonly poolKey: (string | undefined)[] = new Array(POOL_SIZE).fill(undefined);
   private readonly poolDb = new Int32Array(POOL_SIZE);
-  /** Live iterators over the maps sampled, by map. */
-  private cursors = new WeakMap<KeyMap, Iterator<string>>();
+  /** The cursors over each map sampled. */
+  private cursors = new WeakMap<KeyMap, Cursors>();
   private readonly sampled: string[] = [];
   private nextDb = 0;
   private running = false;
@@ -114,7 +131,9 @@ export class Evictor {
     const monitor = engine.latencyMonitorThreshold > 0;
     const start = monitor ? performance.now() : 0;
     try {
-      while (engine.usedBytes > engine.maxmemory) {
+      // Bounded by the keys there are (listeners writing as keys go could otherwise keep it going).
+      for (let budget = engine.totalKeys(); engine.usedBytes > engine.maxmemory; budget--) {
+        if (budget < 0) return false;
         if (!((policy & EVICT_RANDOM) !== 0 ? this.evictRandom(policy) : this.evictFromPool(policy)))
           return false;
       }
@@ -141,8 +160,7 @@ export class Evictor {
       const db = dbs[this.nextDb];
       const map: KeyMap = allkeys ? db.data : db.expires;
       if (map.size === 0) continue;
-      const skip = Math.floor(this.engine.random() * Math.min(RANDOM_SKIP, map.size));
-      if (this.sample(map, 1, skip) === 0) continue;
+      if (this.sample(map, 1) === 0) continue;
       this.evictKey(db, this.sampled[0]);
       return true;
     }
@@ -180,12 +198,7 @@ export class Evictor {
 
   /** Redis's evictionPoolPopulate: samples `map` and merges the keys into the pool by score. */
   private populate(db: Database, map: KeyMap, policy: number): void {
-    const samples = this.engine.maxmemorySamples;
-    const n = this.sample(
-      map,
-      samples,
-      Math.floor(this.engine.random() * (Math.min(samples, map.size - samples) + 1)),
-    );
+    const n = this.sample(map, this.engine.maxmemorySamples);
     const score = this.poolScore;
     const keys = this.poolKey;
     const dbIds = this.poolDb;
@@ -193,7 +206,8 @@ export class Evictor {
       const key = this.sampled[i];
       let idle: number;
       if ((policy & EVICT_LRU) !== 0) idle = db.idleMs(key);
-      else if ((policy & EVICT_LFU) !== 0) idle = 255 - db.lfuCounter(key);
+      // 255 − the LFU counter, as Redis; ties (common: the counter is logarithmic) go to the least recently used.
+      else if ((policy & EVICT_LFU) !== 0) idle = (255 - db.lfuCounter(key)) * LFU_TIE_SCALE + db.idleMs(key);
       else idle = -(db.expires.get(key) ?? 0);
       // Insert in ascending order; when full, drop the worst (first) to make room.
       let k = 0;
@@ -224,37 +238,51 @@ export class Evictor {
   }
 
   /**
-   * Takes up to `count` keys of `map` into `this.sampled` after skipping `skip`,
-   * resuming the map's live iterator (restarted at the end, at most once per
-   * call). A map no larger than `count` is read whole. Returns how many it took.
+   * Takes `count` keys of `map` into `this.sampled`, each from a cursor picked at
+   * random (a map no larger than `count` is read whole). Returns how many it took.
    */
-  private sample(map: KeyMap, count: number, skip: number): number {
+  private sample(map: KeyMap, count: number): number {
     const out = this.sampled;
     let n = 0;
     if (map.size <= count) {
       for (const key of map.keys()) out[n++] = key;
       return n;
     }
-    let it = this.cursors.get(map);
-    let restarted = false;
-    if (it === undefined) {
-      it = map.keys();
-      this.cursors.set(map, it);
-      restarted = true;
+    const random = this.engine.random;
+    let cursors = this.cursors.get(map);
+    if (cursors === undefined) {
+      cursors = new Cursors(map.size, random);
+      this.cursors.set(map, cursors);
     }
     while (n < count) {
+      const key = this.next(map, cursors, Math.floor(random() * CURSORS));
+      if (key === undefined) break;
+      out[n++] = key;
+    }
+    return n;
+  }
+
+  /** The next key of cursor `j` (restarted at the head at the end; undefined for an empty map). */
+  private next(map: KeyMap, cursors: Cursors, j: number): string | undefined {
+    let it = cursors.its[j];
+    if (it === undefined) it = cursors.its[j] = map.keys();
+    let skip = cursors.debt[j];
+    if (skip > START_STEP) skip = START_STEP;
+    cursors.debt[j] -= skip;
+    let restarted = false;
+    for (;;) {
       const r = it.next();
       if (r.done === true) {
-        if (restarted) break;
-        it = map.keys();
-        this.cursors.set(map, it);
+        if (restarted) return undefined;
         restarted = true;
+        it = cursors.its[j] = map.keys();
+        skip = 0;
+        cursors.debt[j] = 0;
         continue;
       }
       if (skip > 0) skip--;
-      else out[n++] = r.value;
+      else return r.value;
     }
-    return n;
   }
 
   /** Deletes one key as Redis's eviction does: delete, count, signal, notify. */

@@ -124,12 +124,12 @@ export function mapBytes(capacity: number): number {
  */
 export function mapCapacity(size: number, capacity: number): number {
   if (size > capacity) {
-    let c = capacity < MAP_MIN_CAPACITY ? MAP_MIN_CAPACITY : capacity;
+    let c = Math.max(capacity, MAP_MIN_CAPACITY);
     while (c < size) c *= 2;
     return c;
   }
   while (capacity > MAP_MIN_CAPACITY && size < capacity >>> 2) capacity >>>= 1;
-  return capacity < MAP_MIN_CAPACITY ? MAP_MIN_CAPACITY : capacity;
+  return Math.max(capacity, MAP_MIN_CAPACITY);
 }
 
 /**

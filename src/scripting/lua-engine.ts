@@ -7,10 +7,10 @@
  *
  * Time limit: with a limit set, a count hook runs every 100,000 VM
  * instructions and compares the clock with the deadline; without one there is
- * no hook at all. A script past its deadline is aborted with an error, and the
- * hook then fires on every instruction so that `pcall`, `xpcall` or a coroutine
- * cannot swallow the abort (Redis does the same for SCRIPT KILL). Writes the
- * script made before the abort stay, as in Redis, which never rolls back.
+ * no hook at all. A script past its deadline is stopped by a JS exception that
+ * unwinds the VM at once (no `pcall`, `xpcall` handler or coroutine can catch or
+ * outlast it); the Lua state is then replaced by a fresh one. Writes the script
+ * made before the abort stay, as in Redis, which never rolls back.
  *
  * Memory: the wasm heap is capped (LuaWasm); an allocation past the cap fails
  * inside Lua, which raises "not enough memory" cleanly and collects garbage.
@@ -18,7 +18,7 @@
 import { channel } from 'node:diagnostics_channel';
 import { Err, ReplyError } from '../errors.js';
 import type { Reply } from '../protocol/reply.js';
-import type { Arg, RedisValue } from '../util/bytes.js';
+import type { Arg } from '../util/bytes.js';
 import { formatG } from '../util/numbers.js';
 import { big, formatArgNumber, luaToReply, oneLine, pushErrorTable, pushReply } from './conversion.js';
 import type { ScriptClient, ScriptCommand, ScriptHost } from './host.js';
@@ -33,8 +33,8 @@ import {
   LuaWasm,
 } from './lua-wasm.js';
 import { lua51Message } from './messages.js';
-import { type RegisteredFunction, readRegistration } from './register-function.js';
 import type { Rand48 } from './rand48.js';
+import { type RegisteredFunction, readRegistration } from './register-function.js';
 import { SANDBOX_CHUNKNAME, SANDBOX_SOURCE } from './sandbox.js';
 import { sha1hex } from './sha1.js';
 
@@ -258,7 +258,10 @@ export class LuaEngine {
           pushErrorTable(vm, L, Err.luaWrongArgsOrType, true, false);
           return 1;
         }
-        const text = cString(vm.readString(L, -1));
+        // lua_tostring as C reads it: up to the first NUL.
+        const full = vm.readString(L, -1);
+        const nul = full.indexOf('\0');
+        const text = nul < 0 ? full : full.slice(0, nul);
         pushErrorTable(vm, L, text.startsWith('-') ? text : `-${text}`, true, false);
         return 1;
       },

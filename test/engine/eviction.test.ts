@@ -305,13 +305,12 @@ describe('what an eviction signals', () => {
     let writes = 0;
     cache.onEvicted(() => {
       writes++;
-      cache.set(`from-listener-${writes}`, 'x');
+      cache.set(`w${writes}`, 'x'); // as big as an evicted key: the eviction must still end
     });
     engine.maxmemory = Math.floor(engine.usedBytes / 2);
     cache.call('ping');
     expect(writes).toBeGreaterThan(0);
-    cache.call('ping');
-    expect(engine.usedBytes).toBeLessThanOrEqual(engine.maxmemory);
+    expect(writes).toBeLessThan(200); // bounded by the key count per eviction run
   });
 });
 

@@ -134,7 +134,16 @@ describe('size model', () => {
 /** Commands over a few keys of every type, arguments drawn by fast-check. */
 const key = fc.constantFrom('a', 'b', 'c', 'd', 'long-key-name-number-one', '日本語のキー');
 const member = fc.oneof(
-  fc.constantFrom('x', 'y', 'z', '1', '2', '300', 'é', 'a longer member value over sixty-four bytes ...............'),
+  fc.constantFrom(
+    'x',
+    'y',
+    'z',
+    '1',
+    '2',
+    '300',
+    'é',
+    'a longer member value over sixty-four bytes ...............',
+  ),
   fc.string({ maxLength: 12 }),
 );
 const num = fc.integer({ min: -3, max: 12 });
@@ -166,7 +175,13 @@ const command = fc.oneof(
   fc.tuple(fc.constant('linsert'), key, fc.constantFrom('BEFORE', 'AFTER'), member, member),
   fc.tuple(fc.constant('lrem'), key, num, member),
   fc.tuple(fc.constant('ltrim'), key, num, num),
-  fc.tuple(fc.constant('lmove'), key, key, fc.constantFrom('LEFT', 'RIGHT'), fc.constantFrom('LEFT', 'RIGHT')),
+  fc.tuple(
+    fc.constant('lmove'),
+    key,
+    key,
+    fc.constantFrom('LEFT', 'RIGHT'),
+    fc.constantFrom('LEFT', 'RIGHT'),
+  ),
   fc.tuple(fc.constant('sadd'), key, member, member, member),
   fc.tuple(fc.constant('srem'), key, member),
   fc.tuple(fc.constant('spop'), key, fc.integer({ min: 1, max: 4 })),
@@ -202,20 +217,24 @@ describe('running total', () => {
   ] as const) {
     it(`equals the sum of per-key estimates after any command sequence (${policy})`, () => {
       fc.assert(
-        fc.property(fc.array(command, { minLength: 1, maxLength: 60 }), fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 60, maxLength: 60 }), (cmds, steps) => {
-          const { cache, engine, clock } = setup(policy, trackAccess);
-          for (let i = 0; i < cmds.length; i++) {
-            clock.advance(steps[i]);
-            run(cache, cmds[i]);
+        fc.property(
+          fc.array(command, { minLength: 1, maxLength: 60 }),
+          fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 60, maxLength: 60 }),
+          (cmds, steps) => {
+            const { cache, engine, clock } = setup(policy, trackAccess);
+            for (let i = 0; i < cmds.length; i++) {
+              clock.advance(steps[i]);
+              run(cache, cmds[i]);
+              checkTotals(engine);
+            }
+            // Expired keys reclaimed by the active cycle leave nothing behind either.
+            clock.advance(10_000);
+            engine.expireCycle();
             checkTotals(engine);
-          }
-          // Expired keys reclaimed by the active cycle leave nothing behind either.
-          clock.advance(10_000);
-          engine.expireCycle();
-          checkTotals(engine);
-          run(cache, ['flushall']);
-          expect(engine.usedBytes).toBe(0);
-        }),
+            run(cache, ['flushall']);
+            expect(engine.usedBytes).toBe(0);
+          },
+        ),
         { numRuns: 150, seed: 42 },
       );
     });
