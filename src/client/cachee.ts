@@ -242,7 +242,8 @@ export class Cachee {
     if (args.length === 2 && !Array.isArray(args[0]) && !Array.isArray(args[1])) {
       const engine = this.engine;
       if (engine.maxmemory !== 0) engine.reserveMemory();
-      const n = hashSetOne(this.session.db, keyOf(key), valueOf(args[0] as CommandArg), valueOf(args[1] as CommandArg));
+      const field = valueOf(args[0] as CommandArg);
+      const n = hashSetOne(this.session.db, keyOf(key), field, valueOf(args[1] as CommandArg));
       if (engine.maxmemory !== 0) engine.evict();
       return n;
     }

@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { dispatch, lookupCommand } from '../commands/dispatch.js';
+import { dispatch, lookupCommand, SUBSCRIBED_MODE_COMMANDS } from '../commands/dispatch.js';
 import { commandKeys } from '../commands/introspection.js';
 import { COMMAND_TABLE } from '../commands/registry.js';
 import type { Session } from '../commands/session.js';
@@ -74,19 +74,6 @@ const VALID_IN_SUBSCRIBER_MODE = new Set([
   'sunsubscribe',
   'ping',
   'quit',
-]);
-
-/** What Redis still runs for a RESP2 client in Pub/Sub mode (its processCommand). */
-const SUBSCRIBED_MODE_COMMANDS = new Set([
-  'ping',
-  'subscribe',
-  'ssubscribe',
-  'unsubscribe',
-  'sunsubscribe',
-  'psubscribe',
-  'punsubscribe',
-  'quit',
-  'reset',
 ]);
 
 /** @internal A defined script: its source, key count and SHA1. */

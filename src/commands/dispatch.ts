@@ -84,7 +84,7 @@ export function arityOk(cmd: Command, argc: number): boolean {
 }
 
 /** What a RESP2 client in Pub/Sub mode may still run (Redis's processCommand). */
-const SUBSCRIBED_MODE_COMMANDS = new Set([
+export const SUBSCRIBED_MODE_COMMANDS: ReadonlySet<string> = new Set([
   'ping',
   'subscribe',
   'ssubscribe',

@@ -166,11 +166,15 @@ export class Database {
   /**
    * Signals that the value at `key` was changed in place (an aggregate mutated
    * without a Map write), and accounts for its new size. Callers holding the
-   * value pass it, which saves a lookup.
+   * aggregate pass it, which saves a lookup.
    */
-  modified(key: string, value?: StoredValue): void {
-    const v = value ?? this.data.get(key);
-    if (v !== undefined && typeof v !== 'string' && !(v instanceof Uint8Array)) reconcileObject(v as RedisObject);
+  modified(key: string, value?: RedisObject): void {
+    if (value !== undefined) reconcileObject(value);
+    else {
+      const v = this.data.get(key);
+      if (v !== undefined && typeof v !== 'string' && !(v instanceof Uint8Array))
+        reconcileObject(v as RedisObject);
+    }
     this.engine.keyModified(this, key);
   }
 

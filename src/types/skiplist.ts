@@ -22,7 +22,14 @@
  * argument parsers (Redis's `zslParseRange` / `zslParseLexRangeItem`); handlers
  * reach them through src/types/zset.ts.
  */
-import { ARRAY_OBJECT, FIXED_ARRAY_HEADER, HEAP_NUMBER, OBJECT_HEADER, POINTER, stringBytes } from '../engine/memory.js';
+import {
+  ARRAY_OBJECT,
+  FIXED_ARRAY_HEADER,
+  HEAP_NUMBER,
+  OBJECT_HEADER,
+  POINTER,
+  stringBytes,
+} from '../engine/memory.js';
 import { Err, ReplyError } from '../errors.js';
 import { type Arg, isBinaryKey, toKey } from '../util/bytes.js';
 

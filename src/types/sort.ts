@@ -264,7 +264,11 @@ function collated(ele: string): string {
   return nul < 0 ? ele : ele.slice(0, nul);
 }
 
-/** Redis's pqsort (NetBSD qsort with range pruning), on vector indexes; `lo`..`hi` is the wanted range. */
+/**
+ * Redis's pqsort (NetBSD qsort with range pruning), on vector indexes; `lo`..`hi` is the wanted range.
+ * Unlike BSD qsort it has no `swap_cnt` switch to insertion sort after a partition
+ * that swapped nothing (Redis 7.0 dropped it), so such a partition still moves the pivot.
+ */
 function pqsort(v: SortItem[], cmp: (a: SortItem, b: SortItem) => number, lo: number, hi: number): void {
   pqsortRange(v, 0, v.length, cmp, lo, hi);
 }
@@ -315,7 +319,6 @@ function pqsortRange(
   rrange: number,
 ): void {
   for (;;) {
-    let swapped = false;
     if (n < 7) {
       insertionSort(v, base, n, cmp);
       return;
@@ -341,7 +344,6 @@ function pqsortRange(
       let r = 0;
       while (pb <= pc && (r = cmp(v[pb], v[base])) <= 0) {
         if (r === 0) {
-          swapped = true;
           swap(v, pa, pb);
           pa++;
         }
@@ -349,7 +351,6 @@ function pqsortRange(
       }
       while (pb <= pc && (r = cmp(v[pc], v[base])) >= 0) {
         if (r === 0) {
-          swapped = true;
           swap(v, pc, pd);
           pd--;
         }
@@ -357,13 +358,8 @@ function pqsortRange(
       }
       if (pb > pc) break;
       swap(v, pb, pc);
-      swapped = true;
       pb++;
       pc--;
-    }
-    if (!swapped) {
-      insertionSort(v, base, n, cmp);
-      return;
     }
     const pn = base + n;
     let r = Math.min(pa - base, pb - pa);

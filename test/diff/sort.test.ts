@@ -252,6 +252,23 @@ const SCENARIOS: Record<string, Step[]> = {
     ['SORT', 'small', 'BY', 'none_*', 'LIMIT', '2', '4'],
     ['SORT', 'small', 'BY', 'none_*', 'DESC'],
   ],
+  // One weight present, all others missing: the first partition swaps nothing, yet
+  // pqsort (no BSD insertion-sort fallback) still moves the pivot to the end.
+  'pqsort partition without swaps': [
+    ['RPUSH', 'l', '0', '1.0', '1e-310', '', ' ', '0', '0'],
+    ['HSET', 'h_', 'f', '0'],
+    ['SORT', 'l', 'BY', 'h_*->f', 'LIMIT', '0', '1', 'ALPHA'],
+    ['SORT', 'l', 'BY', 'h_*->f', 'LIMIT', '0', '6', 'ALPHA'],
+    ['SORT', 'l', 'BY', 'h_*->f', 'LIMIT', '1', '6', 'ALPHA'],
+    ['SORT', 'l', 'BY', 'h_*->f', 'LIMIT', '0', '6', 'ALPHA', 'DESC'],
+    ['RPUSH', 'm', 'a', 'b', 'c', 'd', 'e', 'f', 'g'],
+    ['SET', 'w_d', '5'],
+    ['SORT', 'm', 'BY', 'w_*', 'LIMIT', '0', '6', 'ALPHA'],
+    ['SORT', 'm', 'BY', 'w_*', 'LIMIT', '0', '6'],
+    ['SORT', 'm', 'BY', 'w_*', 'LIMIT', '2', '3', 'DESC'],
+    ['SORT', 'm', 'BY', 'w_*', 'LIMIT', '0', '6', 'STORE', 'o'],
+    ['LRANGE', 'o', '0', '-1'],
+  ],
   'BY and GET hash fields': [
     ['RPUSH', 'l', '1', '2', '3', '4', '5'],
     ['HSET', 'h_1', 'w', '30', 'name', 'one'],
@@ -563,7 +580,7 @@ describe('SORT random lists (RESP2 and RESP3)', () => {
             }
           },
         ),
-        { numRuns: 300 },
+        { numRuns: Number(process.env.SORT_RUNS ?? 300), ...(process.env.SORT_SEED ? { seed: Number(process.env.SORT_SEED), path: process.env.SORT_PATH } : {}) },
       );
     } finally {
       for (const pair of pairs) await pair.close();
@@ -624,7 +641,7 @@ describe('SORT random sets and sorted sets (RESP2 and RESP3)', () => {
             }
           },
         ),
-        { numRuns: 200 },
+        { numRuns: Number(process.env.SORT_RUNS2 ?? 200), ...(process.env.SORT_SEED ? { seed: Number(process.env.SORT_SEED) } : {}) },
       );
     } finally {
       for (const pair of pairs) await pair.close();
