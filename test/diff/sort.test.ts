@@ -580,7 +580,7 @@ describe('SORT random lists (RESP2 and RESP3)', () => {
             }
           },
         ),
-        { numRuns: Number(process.env.SORT_RUNS ?? 300), ...(process.env.SORT_SEED ? { seed: Number(process.env.SORT_SEED), path: process.env.SORT_PATH } : {}) },
+        { numRuns: 300 },
       );
     } finally {
       for (const pair of pairs) await pair.close();
@@ -641,7 +641,7 @@ describe('SORT random sets and sorted sets (RESP2 and RESP3)', () => {
             }
           },
         ),
-        { numRuns: Number(process.env.SORT_RUNS2 ?? 200), ...(process.env.SORT_SEED ? { seed: Number(process.env.SORT_SEED) } : {}) },
+        { numRuns: 200 },
       );
     } finally {
       for (const pair of pairs) await pair.close();
