@@ -18,7 +18,9 @@ import type { StoredValue } from './value.js';
  * `cachee:evicted` (node:diagnostics_channel): `{ key, db }` for every key evicted
  * by `maxmemory-policy`, published only while the channel has subscribers.
  */
-export const evictedChannel = channel('cachee:evicted');
+/** node:diagnostics_channel name of eviction events. */
+export const EVICTED_CHANNEL = 'cachee:evicted';
+export const evictedChannel = channel(EVICTED_CHANNEL);
 
 /** Options for {@link Engine}. */
 export interface EngineOptions {

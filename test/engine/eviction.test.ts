@@ -299,6 +299,19 @@ describe('what an eviction signals', () => {
     expect(cache.call('object', 'freq', 'f')).toBe(6);
   });
 
+  it('access times: an injected clock is read on every access; the system clock once per turn and 256 accesses', async () => {
+    const { engine, clock } = setup('allkeys-lru');
+    const a = engine.accessClock();
+    clock.advance(5);
+    expect(engine.accessClock()).toBe(a + 5);
+    const real = new Engine({ activeExpiry: false });
+    const first = real.accessClock();
+    for (let i = 0; i < 255; i++) expect(real.accessClock()).toBe(first);
+    await Promise.resolve(); // the turn's reading is dropped at its end (a microtask)
+    expect(real.accessClock()).toBeGreaterThanOrEqual(first);
+    real.close();
+  });
+
   it('an eviction listener that writes does not evict from inside the eviction', () => {
     const { cache, engine } = setup('allkeys-random');
     for (let i = 0; i < 50; i++) cache.set(`k${i}`, 'value');
