@@ -10,7 +10,7 @@ import { Err, ReplyError } from '../errors.js';
 import { OK, type Reply, StatusReply } from '../protocol/reply.js';
 import { objectEncoding, objectRefcount } from '../types/keyspace.js';
 import { RedisList } from '../types/list.js';
-import { quicklistNodes, serializedLength } from '../types/memory-usage.js';
+import { quicklistNodes, serializedLength } from '../types/serialized-length.js';
 import { type Arg, argText, isOption, toKey } from '../util/bytes.js';
 import { tryParseInt64 } from '../util/numbers.js';
 import { helpReply, subcommandSyntaxError } from './connection.js';
@@ -68,9 +68,10 @@ function debugObject(s: Session, keyArg: Arg): Reply {
   const encoding = objectEncoding(db, key) ?? 'raw';
   const refcount = objectRefcount(db, key) ?? 1;
   const packed = db.freq.get(key);
-  const lru =
-    engine.lfu && packed !== undefined ? packed : (db.access.get(key) ?? engine.lruClock()) & 0xffffff;
-  const idle = engine.lfu ? 0 : (db.idleSeconds(key) ?? 0);
+  // Access times are ms modulo 2^31; `lru` is Redis's 24-bit seconds clock at the last access.
+  const idleSeconds = db.idleSeconds(key) ?? 0;
+  const lru = engine.lfu && packed !== undefined ? packed : (engine.lruClock() - idleSeconds) & 0xffffff;
+  const idle = engine.lfu ? 0 : idleSeconds;
   let extra = '';
   if (v instanceof RedisList) {
     const fill = engine.listMaxListpackSize;

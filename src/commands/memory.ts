@@ -1,14 +1,18 @@
 /**
  * MEMORY USAGE / STATS / DOCTOR / MALLOC-STATS / PURGE / HELP. Cachee's memory is
- * the V8 heap: USAGE estimates a key's heap cost (types/memory-usage.ts), STATS
- * gives Redis's map with the heap's figures in place of the allocator's, and
- * MALLOC-STATS / PURGE answer as a Redis built without jemalloc does.
+ * the V8 heap, and the keyspace's share of it is the engine's running estimate
+ * (engine/memory.ts), the figure `maxmemory` bounds and INFO reports as
+ * `used_memory`: USAGE gives one key's share of it (O(1); SAMPLES is accepted and
+ * validated but nothing is sampled), STATS reports it as `total.allocated` and
+ * `dataset.bytes` (the keyspace tables' overheads are part of it, not added to
+ * it), with the V8 heap's figures in place of the allocator's, and MALLOC-STATS /
+ * PURGE answer as a Redis built without jemalloc does.
  */
 import v8 from 'node:v8';
 import type { Engine } from '../engine/engine.js';
+import { EXPIRE_ENTRY, estimateKeyMemory, KEY_ENTRY } from '../engine/memory.js';
 import { Err, ReplyError } from '../errors.js';
 import { DoubleReply, MapReply, OK, type Reply, VerbatimReply } from '../protocol/reply.js';
-import { DEFAULT_SAMPLES, HEAP_NUMBER, MAP_ENTRY, memoryUsage } from '../types/memory-usage.js';
 import { isOption, toKey } from '../util/bytes.js';
 import { parseInt64 } from '../util/numbers.js';
 import { helpReply } from './connection.js';
@@ -16,14 +20,10 @@ import { trackPeakMemory } from './server.js';
 import type { Session } from './session.js';
 import type { CommandDef } from './types.js';
 
-/** `startup.allocated`: the heap in use when the command modules loaded. */
-const STARTUP_HEAP = process.memoryUsage().heapUsed;
-
 /** The figures MEMORY STATS and MEMORY DOCTOR work from (getMemoryOverheadData). */
 interface MemoryOverhead {
   peak: number;
   total: number;
-  startup: number;
   clientsNormal: number;
   numClients: number;
   dbs: { index: number; main: number; expires: number }[];
@@ -40,10 +40,10 @@ interface MemoryOverhead {
 
 function memoryOverhead(s: Session): MemoryOverhead {
   const engine: Engine = s.engine;
-  const mem = process.memoryUsage();
-  const heap = v8.getHeapStatistics();
-  const total = mem.heapUsed;
+  // The keyspace estimate: INFO's used_memory, and what its peak tracks.
+  const total = engine.usedBytes;
   const peak = trackPeakMemory(s, total);
+  const heap = v8.getHeapStatistics();
   let clientsNormal = 0;
   let numClients = 0;
   if (s.server) {
@@ -53,35 +53,33 @@ function memoryOverhead(s: Session): MemoryOverhead {
       numClients++;
     }
   }
-  let overheadTotal = STARTUP_HEAP + clientsNormal;
+  let overheadTotal = clientsNormal;
   const dbs: MemoryOverhead['dbs'] = [];
   let keys = 0;
   for (const db of engine.dbs) {
     if (db.size === 0) continue;
     keys += db.size;
-    const main = db.size * MAP_ENTRY;
-    const expires = db.expires.size * (MAP_ENTRY + HEAP_NUMBER);
+    // The tables' entries, as the estimate costs them (inside dataset.bytes).
+    const main = db.size * KEY_ENTRY;
+    const expires = db.expires.size * EXPIRE_ENTRY;
     dbs.push({ index: db.index, main, expires });
     overheadTotal += main + expires;
   }
-  const dataset = Math.max(0, total - overheadTotal);
-  const net = total > STARTUP_HEAP ? total - STARTUP_HEAP : 1;
   return {
     peak,
     total,
-    startup: STARTUP_HEAP,
     clientsNormal,
     numClients,
     dbs,
     overheadTotal,
     keys,
-    dataset,
-    datasetPerc: Math.fround((dataset * 100) / net),
-    peakPerc: Math.fround((total * 100) / peak),
+    dataset: total,
+    datasetPerc: total === 0 ? 0 : 100,
+    peakPerc: peak === 0 ? 0 : Math.fround((total * 100) / peak),
     allocated: heap.used_heap_size,
     active: heap.total_heap_size,
     resident: heap.total_physical_size,
-    rss: mem.rss,
+    rss: process.memoryUsage.rss(),
   };
 }
 
@@ -154,25 +152,21 @@ const MEMORY_HELP = [
 export const memoryCommands: CommandDef[] = [
   {
     name: 'memory|usage',
-    summary: 'Estimates the bytes a key and its value take on the heap.',
+    summary: "Estimates the bytes a key and its value take on the heap (the engine's per-key estimate).",
     // MEMORY USAGE key [SAMPLES count]
     handler: (s, argv) => {
-      let samples = DEFAULT_SAMPLES;
       for (let j = 3; j < argv.length; j++) {
         if (isOption(argv[j], 'SAMPLES') && j + 1 < argv.length) {
-          const n = parseInt64(argv[j + 1]);
-          if (n < 0) throw new ReplyError(Err.syntax);
-          samples = n === 0 ? 0 : Number(n);
+          // Validated as Redis does; the estimate is exact in O(1), so nothing is sampled.
+          if (parseInt64(argv[j + 1]) < 0) throw new ReplyError(Err.syntax);
           j++;
         } else {
           throw new ReplyError(Err.syntax);
         }
       }
-      const key = toKey(argv[2]);
       // Redis looks in the dict directly: a key past its TTL but not yet reclaimed still counts.
-      const v = s.db.data.get(key);
-      if (v === undefined) return null;
-      return memoryUsage(key, v, s.db.expires.has(key), samples);
+      const bytes = estimateKeyMemory(s.db, toKey(argv[2]));
+      return bytes === 0 ? null : bytes;
     },
   },
   {
@@ -187,7 +181,7 @@ export const memoryCommands: CommandDef[] = [
         'total.allocated',
         mh.total,
         'startup.allocated',
-        mh.startup,
+        0,
         'replication.backlog',
         0,
         'clients.slaves',

@@ -14,6 +14,7 @@
  * costs one extra Map lookup (the old value's size), an aggregate modified in
  * place one lookup to reconcile its size.
  */
+import type { RedisValue } from '../util/bytes.js';
 import type { Engine } from './engine.js';
 import {
   BUFFER_OVERHEAD,
@@ -140,6 +141,20 @@ export class Database {
    */
   replace(key: string, value: StoredValue): void {
     this.store(key, value);
+    if (this.stringEncodings.size !== 0 && this.stringEncodings.delete(key)) this.syncSideBytes();
+    this.engine.keyModified(this, key);
+  }
+
+  /**
+   * {@link replace} for a caller that has just looked up the key's current
+   * string value `old` (INCR): the lookup of the old value is skipped.
+   */
+  replaceString(key: string, old: RedisValue, value: string): void {
+    this.data.set(key, value);
+    const delta =
+      stringBytes(value) -
+      (typeof old === 'string' ? stringBytes(old) : BUFFER_OVERHEAD + ((old.length + 7) & ~7));
+    if (delta !== 0) this.meter.add(delta);
     if (this.stringEncodings.size !== 0 && this.stringEncodings.delete(key)) this.syncSideBytes();
     this.engine.keyModified(this, key);
   }
@@ -365,5 +380,19 @@ export class Database {
     const decay = this.engine.lfuDecayTime;
     const periods = decay > 0 ? Math.floor(elapsed / decay) : 0;
     return periods > counter ? 0 : counter - periods;
+  }
+
+  /**
+   * Gives `toKey` the access time and LFU data `fromKey` has in `from` (RENAME,
+   * MOVE, COPY carry what belongs to the value object), keeping the side maps'
+   * share of {@link bytes} right.
+   */
+  copyAccessMeta(from: Database, fromKey: string, toKey: string): void {
+    const access = from.access.size === 0 ? undefined : from.access.get(fromKey);
+    const freq = from.freq.size === 0 ? undefined : from.freq.get(fromKey);
+    if (access === undefined && freq === undefined) return;
+    if (access !== undefined) this.access.set(toKey, access);
+    if (freq !== undefined) this.freq.set(toKey, freq);
+    this.syncSideBytes();
   }
 }

@@ -438,7 +438,7 @@ export class CacheeServer implements ServerView {
       st.inputKbps = input.track(st.netInputBytes, t) / 1024;
       st.outputKbps = output.track(st.netOutputBytes, t) / 1024;
       if (++ticks % 10 === 0) {
-        st.peakMemory = Math.max(st.peakMemory, process.memoryUsage().heapUsed);
+        st.peakMemory = Math.max(st.peakMemory, this.engine.usedBytes);
         this.closeIdleClients();
       }
     }, SAMPLE_MS);

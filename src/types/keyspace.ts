@@ -222,10 +222,7 @@ export function persistKey(db: Database, key: string): 0 | 1 {
 function carryObjectMeta(from: Database, fromKey: string, to: Database, toKey: string): void {
   const hint = from.encodingHint(fromKey);
   if (hint !== undefined) to.markEncoding(toKey, hint);
-  const access = from.access.get(fromKey);
-  if (access !== undefined) to.access.set(toKey, access);
-  const freq = from.freq.get(fromKey);
-  if (freq !== undefined) to.freq.set(toKey, freq);
+  to.copyAccessMeta(from, fromKey, toKey);
 }
 
 /** Emits the `new` event Redis's dbAdd emits. */

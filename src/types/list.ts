@@ -122,7 +122,7 @@ function removed(db: Database, key: string, list: RedisList, event: string): voi
     const engine = db.engine;
     if (engine.notifyFlags !== 0) engine.notify(Notify.generic, 'del', key, db.index);
   } else {
-    modified(db, key);
+    modified(db, key, list);
   }
 }
 
@@ -210,7 +210,7 @@ function pushInto(
   if (left) for (let i = start; i < values.length; i++) list.pushFront(values[i]);
   else for (let i = start; i < values.length; i++) list.pushBack(values[i]);
   if (created) db.set(key, list);
-  else modified(db, key);
+  else modified(db, key, list);
   notifyList(db, left ? 'lpush' : 'rpush', key);
   return list.length;
 }

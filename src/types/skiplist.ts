@@ -11,7 +11,9 @@
  * same memory (~120 bytes a node). Max level 32, p = 1/4, as Redis. Levels come
  * from a seeded xorshift generator ({@link seedSkiplistLevels} makes shapes
  * reproducible in tests). Scratch `update`/`rank` arrays are module-level: ops are
- * synchronous and never re-entrant, so nothing is allocated per call.
+ * synchronous and never re-entrant, so nothing is allocated per call; every op
+ * that fills `update` clears it before returning, so the scratch never keeps a
+ * deleted sorted set's nodes alive.
  *
  * Members are held as canonical strings: the member's text when its bytes are
  * valid UTF-8, else the reserved binary form of src/util/bytes.ts (U+D800 then
@@ -282,8 +284,13 @@ export function scoreRangeEmpty(r: ScoreRange): boolean {
   return r.min > r.max || (r.min === r.max && (r.minex || r.maxex));
 }
 
-const update: ZNode[] = new Array(ZSKIPLIST_MAXLEVEL);
+const update: (ZNode | null)[] = new Array(ZSKIPLIST_MAXLEVEL).fill(null);
 const rankAt: number[] = new Array(ZSKIPLIST_MAXLEVEL).fill(0);
+
+/** Drops the node references `update[0..levels)` holds (a few stores per op). */
+function releaseUpdate(levels: number): void {
+  for (let i = 0; i < levels; i++) update[i] = null;
+}
 
 /** A sorted list of {@link ZNode}s with spans: Redis's `zskiplist`. */
 /**
@@ -353,15 +360,19 @@ export class SkipList {
       this.level = level;
     }
     for (let i = 0; i < level; i++) {
-      const u = update[i];
+      const u = update[i] as ZNode;
       setFw(node, i, fw(u, i));
       setFw(u, i, node);
       setSp(node, i, sp(u, i) - (r - rankAt[i]));
       setSp(u, i, r - rankAt[i] + 1);
     }
-    for (let i = level; i < this.level; i++) setSp(update[i], i, sp(update[i], i) + 1);
+    for (let i = level; i < this.level; i++) {
+      const u = update[i] as ZNode;
+      setSp(u, i, sp(u, i) + 1);
+    }
     const prev = update[0];
     node.backward = prev === this.header ? null : prev;
+    releaseUpdate(this.level);
     const next = node.f0;
     if (next !== null) next.backward = node;
     else this.tail = node;
@@ -391,7 +402,7 @@ export class SkipList {
   /** Unlinks `x` given its predecessors in `update` (Redis's `zslDeleteNode`). */
   private unlinkWithUpdate(x: ZNode): void {
     for (let i = 0; i < this.level; i++) {
-      const u = update[i];
+      const u = update[i] as ZNode;
       if (fw(u, i) === x) {
         setSp(u, i, sp(u, i) + sp(x, i) - 1);
         setFw(u, i, fw(x, i));
@@ -409,8 +420,10 @@ export class SkipList {
 
   /** Removes a node that is in the list. */
   remove(node: ZNode): void {
+    const levels = this.level;
     this.findUpdate(node);
     this.unlinkWithUpdate(node);
+    releaseUpdate(levels);
   }
 
   /**
@@ -424,6 +437,7 @@ export class SkipList {
       node.score = score;
       return;
     }
+    // link() overwrites and then clears the predecessors findUpdate() left.
     this.findUpdate(node);
     this.unlinkWithUpdate(node);
     node.score = score;
@@ -594,6 +608,7 @@ export class SkipList {
 
   /** Deletes every node in the score range (`zslDeleteRangeByScore`); returns the count. */
   deleteRangeByScore(r: ScoreRange, dict: Map<string, ZNode>): number {
+    const levels = this.level;
     let x = this.header;
     for (let i = this.level - 1; i >= 0; i--) {
       let f = fw(x, i);
@@ -612,6 +627,7 @@ export class SkipList {
       removed++;
       n = next;
     }
+    releaseUpdate(levels);
     return removed;
   }
 
@@ -638,6 +654,7 @@ export class SkipList {
   }
 
   private deleteWhileLexLteMax(n: ZNode | null, r: LexRange, dict: Map<string, ZNode>): number {
+    const levels = this.level;
     let removed = 0;
     while (n !== null && lexLteMax(n.ele, r)) {
       const next: ZNode | null = n.f0;
@@ -646,11 +663,13 @@ export class SkipList {
       removed++;
       n = next;
     }
+    releaseUpdate(levels);
     return removed;
   }
 
   /** Deletes the nodes of 1-based ranks start..end inclusive (`zslDeleteRangeByRank`); returns the count. */
   deleteRangeByRank(start: number, end: number, dict: Map<string, ZNode>): number {
+    const levels = this.level;
     let x = this.header;
     let traversed = 0;
     for (let i = this.level - 1; i >= 0; i--) {
@@ -671,6 +690,7 @@ export class SkipList {
       removed++;
       n = next;
     }
+    releaseUpdate(levels);
     return removed;
   }
 

@@ -321,7 +321,7 @@ export function incrBy(db: Database, key: string, by: Int64): Int64 {
   if (r === undefined) throw new ReplyError(Err.overflow);
   const text = typeof r === 'number' ? String(r) : r.toString();
   if (cur === undefined) db.set(key, text);
-  else db.replace(key, text);
+  else db.replaceString(key, cur, text);
   const engine = db.engine;
   if (engine.notifyFlags !== 0) {
     if (cur === undefined) notifyNew(db, key);

@@ -27,11 +27,14 @@ export function tryParseInt64(arg: Arg): Int64 | undefined {
   if (s.charCodeAt(0) === 45) i = 1;
   const first = s.charCodeAt(i);
   if (first < 49 || first > 57) return undefined; // no leading zero, no '-0', no '-'
+  // Up to 15 digits the value is accumulated exactly as a double (no string-to-number parse).
+  let n = first - 48;
   for (let j = i + 1; j < len; j++) {
-    const c = s.charCodeAt(j);
-    if (c < 48 || c > 57) return undefined;
+    const c = s.charCodeAt(j) - 48;
+    if (c < 0 || c > 9) return undefined;
+    n = n * 10 + c;
   }
-  if (len - i <= 15) return Number(s);
+  if (len - i <= 15) return i === 0 ? n : -n;
   const b = BigInt(s);
   if (b > INT64_MAX || b < INT64_MIN) return undefined;
   return Number.isSafeInteger(Number(b)) && BigInt(Number(b)) === b ? Number(b) : b;

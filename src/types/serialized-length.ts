@@ -1,19 +1,9 @@
 /**
- * Size facts about stored values, for MEMORY USAGE, MEMORY STATS and DEBUG OBJECT.
- *
- * `memoryUsage` estimates what a key costs on the V8 heap (64-bit, uncompressed
- * pointers): the keyspace Map entry, the key string, the value and its containers,
- * an expiry entry when the key has one. Strings are V8 sequential strings (16-byte
- * header, one byte per char when every char is Latin-1, else two), Buffers a
- * JS object plus their bytes, Map entries three slots plus their share of the
- * bucket array. Large collections are sampled as Redis samples them (SAMPLES n,
- * default 5, 0 for all): the average sampled element times the element count.
- * The per-structure constants are named so that a calibration against measured
- * heap growth can refine them in one place.
- *
- * `serializedLength` is Redis's rdbSavedObjectLen for the RDB encoding Redis would
- * choose (integers, listpacks, intsets, quicklist nodes, plain strings), without
- * the LZF compression Redis applies to strings over 20 bytes.
+ * DEBUG OBJECT's size facts: `serializedLength` is Redis's rdbSavedObjectLen for
+ * the RDB encoding Redis would choose (integers, listpacks, intsets, quicklist
+ * nodes, plain strings), without the LZF compression Redis applies to strings
+ * over 20 bytes; `quicklistNodes` splits a list as a quicklist would. (What a key
+ * costs on the heap is the engine's estimate: engine/memory.ts.)
  */
 import type { StoredValue } from '../engine/value.js';
 import { keyToValue, type RedisValue } from '../util/bytes.js';
@@ -22,120 +12,6 @@ import { RedisHash } from './hash.js';
 import { RedisList } from './list.js';
 import { RedisSet } from './set.js';
 import { ZSet } from './zset.js';
-
-/** Bytes of a heap pointer. */
-export const POINTER = 8;
-/** A V8 sequential string's header (map, hash, length). */
-export const STRING_HEADER = 16;
-/** A Buffer: the Uint8Array object and its ArrayBuffer bookkeeping, beside the bytes. */
-export const BUFFER_OVERHEAD = 96;
-/** One Map entry: key, value and chain slots, plus half a bucket (load factor 2). */
-export const MAP_ENTRY = 3 * POINTER + POINTER / 2;
-/** An empty Map (JSMap object and its initial table). */
-export const MAP_OVERHEAD = 32 + 80;
-/** A boxed double (an expiry time beyond the small-integer range). */
-export const HEAP_NUMBER = 16;
-/** A plain JS object header (map, properties, elements). */
-export const OBJECT_HEADER = 24;
-/** A skiplist node: header, 10 fields (backward, 4 forward pointers, 4 spans, up), member, score, level. */
-export const ZNODE = OBJECT_HEADER + 13 * POINTER;
-/** Redis's OBJ_COMPUTE_SIZE_DEF_SAMPLES. */
-export const DEFAULT_SAMPLES = 5;
-
-function round8(n: number): number {
-  return (n + 7) & ~7;
-}
-
-/** Heap bytes of a string or Buffer. */
-export function valueBytes(v: RedisValue): number {
-  if (typeof v !== 'string') return BUFFER_OVERHEAD + round8(v.length);
-  const twoByte = /[^\u0000-\u00ff]/.test(v);
-  return STRING_HEADER + round8(twoByte ? 2 * v.length : v.length);
-}
-
-/** Heap bytes of a keyspace key (canonical string). */
-export function keyBytes(key: string): number {
-  return valueBytes(key);
-}
-
-/**
- * Sums `each(i)` over `n` elements, sampling the first `samples` (0: all) and
- * extrapolating, as objectComputeSize does.
- */
-function sampled<T>(items: Iterable<T>, n: number, samples: number, each: (item: T) => number): number {
-  if (n === 0) return 0;
-  const limit = samples <= 0 ? Number.POSITIVE_INFINITY : samples;
-  let seen = 0;
-  let sum = 0;
-  for (const item of items) {
-    if (seen >= limit) break;
-    sum += each(item);
-    seen++;
-  }
-  return seen === 0 ? 0 : seen === n ? sum : Math.floor((sum / seen) * n);
-}
-
-/** Estimated heap bytes of a stored value. */
-export function valueMemory(v: StoredValue, samples = DEFAULT_SAMPLES): number {
-  if (typeof v === 'string' || v instanceof Uint8Array) return valueBytes(v as RedisValue);
-  if (v instanceof RedisHash) {
-    const m = v.map;
-    return (
-      OBJECT_HEADER +
-      MAP_OVERHEAD +
-      sampled(m, m.size, samples, ([f, val]) => MAP_ENTRY + keyBytes(f) + valueBytes(val))
-    );
-  }
-  if (v instanceof RedisList) {
-    return OBJECT_HEADER + v.capacity * POINTER + sampled(listItems(v), v.length, samples, valueBytes);
-  }
-  if (v instanceof RedisSet) {
-    // The index's keys and the members array hold the same strings.
-    return (
-      OBJECT_HEADER +
-      MAP_OVERHEAD +
-      v.members.length * POINTER +
-      sampled(v.members, v.members.length, samples, (m) => MAP_ENTRY + keyBytes(m))
-    );
-  }
-  if (v instanceof ZSet) {
-    return (
-      OBJECT_HEADER * 2 +
-      MAP_OVERHEAD +
-      sampled(
-        v.dict,
-        v.dict.size,
-        samples,
-        ([m, node]) =>
-          MAP_ENTRY +
-          ZNODE +
-          (node.level > 4 ? (node.level - 4) * 2 * POINTER + OBJECT_HEADER : 0) +
-          keyBytes(m),
-      )
-    );
-  }
-  return OBJECT_HEADER;
-}
-
-function* listItems(list: RedisList): Generator<RedisValue> {
-  for (let i = 0; i < list.length; i++) yield list.at(i) as RedisValue;
-}
-
-/**
- * MEMORY USAGE: the key's whole cost (value, key string, keyspace entry, and the
- * expiry entry when it has a TTL).
- */
-export function memoryUsage(
-  key: string,
-  v: StoredValue,
-  volatile: boolean,
-  samples = DEFAULT_SAMPLES,
-): number {
-  return valueMemory(v, samples) + keyBytes(key) + MAP_ENTRY + (volatile ? MAP_ENTRY + HEAP_NUMBER : 0);
-}
-
-// ---------------------------------------------------------------------------
-// RDB serialized length (rdbSavedObjectLen)
 
 /** rdbSaveLen's size for a length. */
 function rdbLenSize(n: number): number {
