@@ -78,6 +78,40 @@ function scoreOf(a: CallArg): number | undefined {
 }
 
 /**
+ * The elements of an LPUSH / RPUSH call (`args`: the key, then elements or arrays of
+ * them, flattened one level as ioredis does) when every one is a string or Buffer:
+ * a single array argument is used as is. Undefined when there is none or one needs
+ * ioredis's conversion (left to `call`).
+ */
+function pushValues(args: IArguments): readonly RedisValue[] | undefined {
+  const n = args.length;
+  if (n < 2) return undefined;
+  if (n === 2 && Array.isArray(args[1])) {
+    const arr = args[1] as readonly unknown[];
+    if (arr.length === 0) return undefined;
+    for (let i = 0; i < arr.length; i++) if (!isValue(arr[i])) return undefined;
+    return arr as readonly RedisValue[];
+  }
+  const out: RedisValue[] = [];
+  for (let i = 1; i < n; i++) {
+    const a: unknown = args[i];
+    if (Array.isArray(a)) {
+      for (let j = 0; j < a.length; j++) {
+        const v: unknown = a[j];
+        if (!isValue(v)) return undefined;
+        out.push(v);
+      }
+    } else if (isValue(a)) out.push(a);
+    else return undefined;
+  }
+  return out.length === 0 ? undefined : out;
+}
+
+function isValue(v: unknown): v is RedisValue {
+  return typeof v === 'string' || Buffer.isBuffer(v);
+}
+
+/**
  * An in-process Redis: `new Cachee()` then `cache.set('k', 'v')`, `cache.get('k')`.
  * Every method is synchronous; errors are thrown as {@link ReplyError} with Redis's text.
  * Every command in the table is a method named as ioredis names it (`cache.getex(...)`,
@@ -123,9 +157,20 @@ export class Cachee {
   }
 
   // --- hot paths: typed ops, no dispatch ------------------------------------------------
+  //
+  // Each runs the typed op directly unless a transaction opened with `call('multi')` is
+  // queuing this handle's commands ({@link Cachee.queuing}), or the arguments need
+  // ioredis's conversions: then it goes through `call`. No closure, array or rest
+  // parameter is allocated for the single-element forms (variadic methods read `arguments`).
+
+  /** True while a transaction opened with `call('multi')` queues this handle's commands. */
+  private queuing(): boolean {
+    return this.session.multi !== null;
+  }
 
   /** GET key */
   get(key: KeyArg): string | Buffer | null {
+    if (this.queuing()) return this.call('get', key) as string | null;
     return getString(this.session.db, keyOf(key));
   }
 
@@ -139,50 +184,60 @@ export class Cachee {
     d?: CommandArg,
     e?: CommandArg,
   ): 'OK' | string | Buffer | null {
-    if (a === undefined) {
+    if (a === undefined && !this.queuing()) {
       const engine = this.engine;
       if (engine.maxmemory !== 0) engine.reserveMemory();
       setString(this.session.db, keyOf(key), valueOf(value));
       if (engine.maxmemory !== 0) engine.evict();
       return 'OK';
     }
+    if (a === undefined) return this.call('set', key, value) as 'OK';
     // Only the options given: ioredis would send a trailing undefined as ''.
-    const options = e !== undefined ? [a, b, c, d, e] : d !== undefined ? [a, b, c, d] : c !== undefined ? [a, b, c] : b !== undefined ? [a, b] : [a];
+    const options =
+      e !== undefined
+        ? [a, b, c, d, e]
+        : d !== undefined
+          ? [a, b, c, d]
+          : c !== undefined
+            ? [a, b, c]
+            : b !== undefined
+              ? [a, b]
+              : [a];
     return this.call('set', key, value, ...options) as 'OK' | string | Buffer | null;
   }
 
   /** INCR key */
   incr(key: KeyArg): number {
-    const engine = this.engine;
-    if (engine.maxmemory !== 0) engine.reserveMemory();
-    const n = incrBy(this.session.db, keyOf(key), 1);
-    if (engine.maxmemory !== 0) engine.evict();
-    return intOut(n);
+    if (this.queuing()) return this.call('incr', key) as number;
+    return this.incrFast(key, 1);
   }
 
   /** DECR key */
   decr(key: KeyArg): number {
-    const engine = this.engine;
-    if (engine.maxmemory !== 0) engine.reserveMemory();
-    const n = incrBy(this.session.db, keyOf(key), -1);
-    if (engine.maxmemory !== 0) engine.evict();
-    return intOut(n);
+    if (this.queuing()) return this.call('decr', key) as number;
+    return this.incrFast(key, -1);
   }
 
   /** INCRBY key increment */
   incrby(key: KeyArg, increment: number | string): number {
-    if (typeof increment === 'number' && Number.isSafeInteger(increment)) {
-      const engine = this.engine;
-      if (engine.maxmemory !== 0) engine.reserveMemory();
-      const n = incrBy(this.session.db, keyOf(key), increment);
-      if (engine.maxmemory !== 0) engine.evict();
-      return intOut(n);
+    if (typeof increment === 'number' && Number.isSafeInteger(increment) && !this.queuing()) {
+      return this.incrFast(key, increment);
     }
     return this.call('incrby', key, increment) as number;
   }
 
+  /** INCR / DECR / INCRBY by a safe integer, outside a transaction. */
+  private incrFast(key: KeyArg, by: number): number {
+    const engine = this.engine;
+    if (engine.maxmemory !== 0) engine.reserveMemory();
+    const n = incrBy(this.session.db, keyOf(key), by);
+    if (engine.maxmemory !== 0) engine.evict();
+    return intOut(n);
+  }
+
   /** MGET key [key ...] */
   mget(...keys: (KeyArg | readonly KeyArg[])[]): (string | Buffer | null)[] {
+    if (this.queuing()) return this.call('mget', ...keys) as never;
     const flat = keys.flat();
     const ks: string[] = new Array(flat.length);
     for (let i = 0; i < flat.length; i++) ks[i] = keyOf(flat[i]);
@@ -191,100 +246,140 @@ export class Cachee {
   }
 
   /** LPUSH key element [element ...] */
-  lpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number {
-    if (elements.length === 1 && !Array.isArray(elements[0])) {
-      const engine = this.engine;
-      if (engine.maxmemory !== 0) engine.reserveMemory();
-      const length = lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), true);
-      // Blocked pops waiting for this key are served now the push is done (dispatch does it for the rest).
-      const blocking = engine.blocking;
-      if (blocking.hasReady) blocking.serveReady();
-      if (engine.maxmemory !== 0) engine.evict();
-      return length;
+  lpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number;
+  lpush(key: KeyArg, element: CommandArg | readonly CommandArg[]): number {
+    // biome-ignore lint/complexity/noArguments: a rest parameter would allocate an array per call
+    if (arguments.length === 2 && !Array.isArray(element) && !this.queuing()) {
+      return this.pushFast(key, element as CommandArg, true);
     }
-    return this.call('lpush', key, ...elements) as number;
+    // biome-ignore lint/complexity/noArguments: see above
+    return this.pushMany('lpush', true, arguments);
   }
 
   /** RPUSH key element [element ...] */
-  rpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number {
-    if (elements.length === 1 && !Array.isArray(elements[0])) {
-      const engine = this.engine;
-      if (engine.maxmemory !== 0) engine.reserveMemory();
-      const length = lists.pushOne(this.session.db, keyOf(key), valueOf(elements[0] as CommandArg), false);
-      // Blocked pops waiting for this key are served now the push is done (dispatch does it for the rest).
-      const blocking = engine.blocking;
-      if (blocking.hasReady) blocking.serveReady();
-      if (engine.maxmemory !== 0) engine.evict();
-      return length;
+  rpush(key: KeyArg, ...elements: (CommandArg | readonly CommandArg[])[]): number;
+  rpush(key: KeyArg, element: CommandArg | readonly CommandArg[]): number {
+    // biome-ignore lint/complexity/noArguments: a rest parameter would allocate an array per call
+    if (arguments.length === 2 && !Array.isArray(element) && !this.queuing()) {
+      return this.pushFast(key, element as CommandArg, false);
     }
-    return this.call('rpush', key, ...elements) as number;
+    // biome-ignore lint/complexity/noArguments: see above
+    return this.pushMany('rpush', false, arguments);
+  }
+
+  /** LPUSH / RPUSH of one element, outside a transaction. */
+  private pushFast(key: KeyArg, element: CommandArg, left: boolean): number {
+    const engine = this.engine;
+    if (engine.maxmemory !== 0) engine.reserveMemory();
+    const length = lists.pushOne(this.session.db, keyOf(key), valueOf(element), left);
+    // Blocked pops waiting for this key are served now the push is done (dispatch does it for the rest).
+    const blocking = engine.blocking;
+    if (blocking.hasReady) blocking.serveReady();
+    if (engine.maxmemory !== 0) engine.evict();
+    return length;
+  }
+
+  /**
+   * LPUSH / RPUSH of several elements (`args`: the key, then elements or arrays of
+   * them): the typed op when every element is a string or Buffer, else `call`.
+   */
+  private pushMany(command: 'lpush' | 'rpush', left: boolean, args: IArguments): number {
+    const values = this.queuing() ? undefined : pushValues(args);
+    if (values === undefined) return this.call(command, ...(args as unknown as CallArg[])) as number;
+    const engine = this.engine;
+    if (engine.maxmemory !== 0) engine.reserveMemory();
+    const length = lists.push(this.session.db, keyOf(args[0] as KeyArg), values, left);
+    const blocking = engine.blocking;
+    if (blocking.hasReady) blocking.serveReady();
+    if (engine.maxmemory !== 0) engine.evict();
+    return length;
   }
 
   /** LPOP key [count] */
   lpop(key: KeyArg, count?: number | string): string | Buffer | null | (string | Buffer)[] {
-    if (count === undefined) return lists.popOne(this.session.db, keyOf(key), true);
-    return this.call('lpop', key, count) as (string | Buffer)[] | null;
+    if (count === undefined && !this.queuing()) return lists.popOne(this.session.db, keyOf(key), true);
+    return (count === undefined ? this.call('lpop', key) : this.call('lpop', key, count)) as string | null;
   }
 
   /** RPOP key [count] */
   rpop(key: KeyArg, count?: number | string): string | Buffer | null | (string | Buffer)[] {
-    if (count === undefined) return lists.popOne(this.session.db, keyOf(key), false);
-    return this.call('rpop', key, count) as (string | Buffer)[] | null;
+    if (count === undefined && !this.queuing()) return lists.popOne(this.session.db, keyOf(key), false);
+    return (count === undefined ? this.call('rpop', key) : this.call('rpop', key, count)) as string | null;
   }
 
   /** HGET key field */
   hget(key: KeyArg, field: CommandArg): string | Buffer | null {
+    if (this.queuing()) return this.call('hget', key, field) as string | null;
     return hashGet(this.session.db, keyOf(key), valueOf(field));
   }
 
   /** HSET key field value [field value ...] — also `hset(key, { field: value })` or a Map, as ioredis. */
-  hset(key: KeyArg, ...args: CallArg[]): number {
-    if (args.length === 2 && !Array.isArray(args[0]) && !Array.isArray(args[1])) {
+  hset(key: KeyArg, ...args: CallArg[]): number;
+  hset(key: KeyArg, field: CallArg, value: CallArg): number {
+    if (
+      // biome-ignore lint/complexity/noArguments: a rest parameter would allocate an array per call
+      arguments.length === 3 &&
+      !Array.isArray(field) &&
+      !Array.isArray(value) &&
+      !this.queuing()
+    ) {
       const engine = this.engine;
       if (engine.maxmemory !== 0) engine.reserveMemory();
-      const field = valueOf(args[0] as CommandArg);
-      const n = hashSetOne(this.session.db, keyOf(key), field, valueOf(args[1] as CommandArg));
+      const f = valueOf(field as CommandArg);
+      const n = hashSetOne(this.session.db, keyOf(key), f, valueOf(value as CommandArg));
       if (engine.maxmemory !== 0) engine.evict();
       return n;
     }
-    return this.call('hset', key, ...args) as number;
+    // biome-ignore lint/complexity/noArguments: see above
+    return this.call('hset', ...(arguments as unknown as CallArg[])) as number;
   }
 
   /** HGETALL key — an object of field → value, as ioredis's reply transformer makes it. */
   hgetall(key: KeyArg): Record<string, string | Buffer> {
+    if (this.queuing()) return this.call('hgetall', key) as never;
     const flat = hashGetAll(this.session.db, keyOf(key));
     const out: Record<string, string | Buffer> = {};
     for (let i = 0; i < flat.length; i += 2) {
       const field = flat[i];
       const name = typeof field === 'string' ? field : field.toString();
       // Fields such as '__proto__' become own properties, as ioredis does.
-      Object.defineProperty(out, name, { value: flat[i + 1], enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, name, {
+        value: flat[i + 1],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
 
   /** SADD key member [member ...] */
-  sadd(key: KeyArg, ...members: (CommandArg | readonly CommandArg[])[]): number {
-    if (members.length === 1 && !Array.isArray(members[0])) {
+  sadd(key: KeyArg, ...members: (CommandArg | readonly CommandArg[])[]): number;
+  sadd(key: KeyArg, member: CommandArg | readonly CommandArg[]): number {
+    // biome-ignore lint/complexity/noArguments: a rest parameter would allocate an array per call
+    if (arguments.length === 2 && !Array.isArray(member) && !this.queuing()) {
       const engine = this.engine;
       if (engine.maxmemory !== 0) engine.reserveMemory();
-      const n = setAddOne(this.session.db, keyOf(key), valueOf(members[0] as CommandArg));
+      const n = setAddOne(this.session.db, keyOf(key), valueOf(member as CommandArg));
       if (engine.maxmemory !== 0) engine.evict();
       return n;
     }
-    return this.call('sadd', key, ...members) as number;
+    // biome-ignore lint/complexity/noArguments: see above
+    return this.call('sadd', ...(arguments as unknown as CallArg[])) as number;
   }
 
   /** SISMEMBER key member */
   sismember(key: KeyArg, member: CommandArg): number {
+    if (this.queuing()) return this.call('sismember', key, member) as number;
     return setIsMember(this.session.db, keyOf(key), valueOf(member)) ? 1 : 0;
   }
 
   /** ZADD key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...] */
-  zadd(key: KeyArg, ...args: CallArg[]): number | string | null {
-    if (args.length === 2) {
-      const score = scoreOf(args[0]);
-      const member = args[1];
+  zadd(key: KeyArg, ...args: CallArg[]): number | string | null;
+  zadd(key: KeyArg, scoreArg: CallArg, member: CallArg): number | string | null {
+    // biome-ignore lint/complexity/noArguments: a rest parameter would allocate an array per call
+    if (arguments.length === 3 && !this.queuing()) {
+      const score = scoreOf(scoreArg);
       if (
         score !== undefined &&
         (typeof member === 'string' || Buffer.isBuffer(member) || typeof member === 'number')
@@ -292,31 +387,40 @@ export class Cachee {
         const engine = this.engine;
         if (engine.maxmemory !== 0) engine.reserveMemory();
         const n = zsets.zaddOne(this.session.db, keyOf(key), score, valueOf(member));
+        // Blocked pops (BZPOPMIN, ...) waiting for this key are served now the add is done.
+        const blocking = engine.blocking;
+        if (blocking.hasReady) blocking.serveReady();
         if (engine.maxmemory !== 0) engine.evict();
         return n;
       }
     }
-    return this.call('zadd', key, ...args) as number | string | null;
+    // biome-ignore lint/complexity/noArguments: see above
+    return this.call('zadd', ...(arguments as unknown as CallArg[])) as number | string | null;
   }
 
   /** ZSCORE key member — the score as ioredis returns it: a string, or null. */
   zscore(key: KeyArg, member: CommandArg): string | null {
+    if (this.queuing()) return this.call('zscore', key, member) as string | null;
     const v = zsets.zscore(this.session.db, keyOf(key), valueOf(member));
     return v === null ? null : formatDouble(v);
   }
 
   /** ZRANK key member */
   zrank(key: KeyArg, member: CommandArg): number | null {
+    if (this.queuing()) return this.call('zrank', key, member) as number | null;
     return zsets.zrank(this.session.db, keyOf(key), valueOf(member));
   }
 
   /** ZINCRBY key increment member — the new score as a string. */
   zincrby(key: KeyArg, increment: number | string, member: CommandArg): string {
-    const by = scoreOf(increment);
+    const by = this.queuing() ? undefined : scoreOf(increment);
     if (by === undefined) return this.call('zincrby', key, increment, member) as string;
     const engine = this.engine;
     if (engine.maxmemory !== 0) engine.reserveMemory();
     const score = zsets.zincrby(this.session.db, keyOf(key), by, valueOf(member));
+    // Blocked pops (BZPOPMIN, ...) waiting for this key are served now the add is done.
+    const blocking = engine.blocking;
+    if (blocking.hasReady) blocking.serveReady();
     if (engine.maxmemory !== 0) engine.evict();
     return formatDouble(score);
   }

@@ -133,6 +133,21 @@ export class RedisHash implements RedisObject {
     return true;
   }
 
+  /**
+   * engine/memory.ts `reconcileObject` for a hash changed in place: as a method of
+   * this class its property accesses stay monomorphic (the shared function sees
+   * every aggregate type), which matters on the HSET fast path.
+   */
+  reconcile(): void {
+    const owner = this.owner;
+    if (owner === null) return;
+    const bytes = this.memoryBytes();
+    const delta = bytes - this.accounted;
+    if (delta === 0) return;
+    this.accounted = bytes;
+    owner.add(delta);
+  }
+
   /** Removes a field (canonical form); true when it was there. */
   delete(field: string): boolean {
     const map = this.map;
@@ -181,7 +196,9 @@ function written(db: Database, key: string, hash: RedisHash, created: boolean, e
     db.set(key, hash);
     if (engine.notifyFlags !== 0) engine.notify(Notify.newKey, 'new', key, db.index);
   } else {
-    db.modified(key, hash);
+    // db.modified(key, hash), with the hash's own (monomorphic) reconcile.
+    hash.reconcile();
+    engine.keyModified(db, key);
   }
   if (engine.notifyFlags !== 0) engine.notify(Notify.hash, event, key, db.index);
 }

@@ -55,6 +55,21 @@ export class RedisList extends Deque<RedisValue> implements RedisObject {
     );
   }
 
+  /**
+   * engine/memory.ts `reconcileObject` for a list changed in place: as a method of
+   * this class its property accesses stay monomorphic (the shared function sees
+   * every aggregate type), which matters on the push/pop fast path.
+   */
+  reconcile(): void {
+    const owner = this.owner;
+    if (owner === null) return;
+    const bytes = this.memoryBytes();
+    const delta = bytes - this.accounted;
+    if (delta === 0) return;
+    this.accounted = bytes;
+    owner.add(delta);
+  }
+
   /** Redis 7.0 reports `quicklist` for every list, whatever its size. */
   encoding(): string {
     return 'quicklist';
@@ -101,7 +116,12 @@ export function writeList(db: Database, key: string): RedisList | undefined {
  * it with `db.replace` would only add a Map write to every push and pop.
  */
 function modified(db: Database, key: string, list?: RedisList): void {
-  db.modified(key, list);
+  if (list === undefined) db.modified(key);
+  else {
+    // db.modified(key, list), with the list's own (monomorphic) reconcile.
+    list.reconcile();
+    db.engine.keyModified(db, key);
+  }
 }
 
 /** Emits a keyspace event of the list class. */
