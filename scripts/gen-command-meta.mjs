@@ -9,7 +9,9 @@ import net from 'node:net';
 const port = Number(process.argv[2] ?? 0) || 6000 + Math.floor(Math.random() * 2000);
 let server;
 if (!process.argv[2]) {
-  server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   await new Promise((r) => setTimeout(r, 300));
 }
 
@@ -81,7 +83,8 @@ collectDocs(docs);
 sock.destroy();
 server?.kill();
 
-const plain = (x) => (x && typeof x === 'object' && 'v' in x ? x.v.map((e) => (e?.t === 'status' ? e.v : e)) : x);
+const plain = (x) =>
+  x && typeof x === 'object' && 'v' in x ? x.v.map((e) => (e?.t === 'status' ? e.v : e)) : x;
 function toInfo(entry) {
   const v = entry.v;
   return {

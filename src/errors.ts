@@ -62,8 +62,7 @@ export const Err = {
   timeout: 'ERR timeout is not a float or out of range',
   unknownCommand: (name: string, args: string) =>
     `ERR unknown command '${name}', with args beginning with: ${args}`,
-  unknownSubcommand: (sub: string, cmd: string) =>
-    `ERR unknown subcommand '${sub}'. Try ${cmd} HELP.`,
+  unknownSubcommand: (sub: string, cmd: string) => `ERR unknown subcommand '${sub}'. Try ${cmd} HELP.`,
   wrongArity: (name: string) => `ERR wrong number of arguments for '${name}' command`,
   noAuth: 'NOAUTH Authentication required.',
   multiNested: 'ERR MULTI calls can not be nested',

@@ -8,7 +8,11 @@ import type { Arg } from '../util/bytes.js';
 /** An argument as ioredis accepts it. */
 export type CommandArg = string | Buffer | number | bigint | null | undefined;
 /** An argument, or an array of them (flattened one level), or an object/Map for MSET/HSET. */
-export type CallArg = CommandArg | readonly CommandArg[] | Record<string, CommandArg> | Map<unknown, CommandArg>;
+export type CallArg =
+  | CommandArg
+  | readonly CommandArg[]
+  | Record<string, CommandArg>
+  | Map<unknown, CommandArg>;
 
 function toArg(a: unknown): Arg {
   if (typeof a === 'string' || Buffer.isBuffer(a)) return a;

@@ -58,7 +58,7 @@ function keyOf(k: KeyArg): string {
   return typeof k === 'string' ? k : toKey(k);
 }
 
-function valueOf(v: CommandArg): RedisValue {
+function toValue(v: CommandArg): RedisValue {
   return typeof v === 'string' || Buffer.isBuffer(v) ? v : v === null || v === undefined ? '' : String(v);
 }
 
@@ -117,6 +117,7 @@ function isValue(v: unknown): v is RedisValue {
  * Every command in the table is a method named as ioredis names it (`cache.getex(...)`,
  * `cache.object('ENCODING', key)`), plus {@link Cachee.call} for any command by name.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the table's methods are installed on the prototype below.
 export class Cachee {
   /** The engine holding the keyspace. */
   readonly engine: Engine;
@@ -187,7 +188,7 @@ export class Cachee {
     if (a === undefined && !this.queuing()) {
       const engine = this.engine;
       if (engine.maxmemory !== 0) engine.reserveMemory();
-      setString(this.session.db, keyOf(key), valueOf(value));
+      setString(this.session.db, keyOf(key), toValue(value));
       if (engine.maxmemory !== 0) engine.evict();
       return 'OK';
     }
@@ -271,7 +272,7 @@ export class Cachee {
   private pushFast(key: KeyArg, element: CommandArg, left: boolean): number {
     const engine = this.engine;
     if (engine.maxmemory !== 0) engine.reserveMemory();
-    const length = lists.pushOne(this.session.db, keyOf(key), valueOf(element), left);
+    const length = lists.pushOne(this.session.db, keyOf(key), toValue(element), left);
     // Blocked pops waiting for this key are served now the push is done (dispatch does it for the rest).
     const blocking = engine.blocking;
     if (blocking.hasReady) blocking.serveReady();
@@ -310,7 +311,7 @@ export class Cachee {
   /** HGET key field */
   hget(key: KeyArg, field: CommandArg): string | Buffer | null {
     if (this.queuing()) return this.call('hget', key, field) as string | null;
-    return hashGet(this.session.db, keyOf(key), valueOf(field));
+    return hashGet(this.session.db, keyOf(key), toValue(field));
   }
 
   /** HSET key field value [field value ...] — also `hset(key, { field: value })` or a Map, as ioredis. */
@@ -325,8 +326,8 @@ export class Cachee {
     ) {
       const engine = this.engine;
       if (engine.maxmemory !== 0) engine.reserveMemory();
-      const f = valueOf(field as CommandArg);
-      const n = hashSetOne(this.session.db, keyOf(key), f, valueOf(value as CommandArg));
+      const f = toValue(field as CommandArg);
+      const n = hashSetOne(this.session.db, keyOf(key), f, toValue(value as CommandArg));
       if (engine.maxmemory !== 0) engine.evict();
       return n;
     }
@@ -360,7 +361,7 @@ export class Cachee {
     if (arguments.length === 2 && !Array.isArray(member) && !this.queuing()) {
       const engine = this.engine;
       if (engine.maxmemory !== 0) engine.reserveMemory();
-      const n = setAddOne(this.session.db, keyOf(key), valueOf(member as CommandArg));
+      const n = setAddOne(this.session.db, keyOf(key), toValue(member as CommandArg));
       if (engine.maxmemory !== 0) engine.evict();
       return n;
     }
@@ -371,7 +372,7 @@ export class Cachee {
   /** SISMEMBER key member */
   sismember(key: KeyArg, member: CommandArg): number {
     if (this.queuing()) return this.call('sismember', key, member) as number;
-    return setIsMember(this.session.db, keyOf(key), valueOf(member)) ? 1 : 0;
+    return setIsMember(this.session.db, keyOf(key), toValue(member)) ? 1 : 0;
   }
 
   /** ZADD key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...] */
@@ -386,7 +387,7 @@ export class Cachee {
       ) {
         const engine = this.engine;
         if (engine.maxmemory !== 0) engine.reserveMemory();
-        const n = zsets.zaddOne(this.session.db, keyOf(key), score, valueOf(member));
+        const n = zsets.zaddOne(this.session.db, keyOf(key), score, toValue(member));
         // Blocked pops (BZPOPMIN, ...) waiting for this key are served now the add is done.
         const blocking = engine.blocking;
         if (blocking.hasReady) blocking.serveReady();
@@ -401,14 +402,14 @@ export class Cachee {
   /** ZSCORE key member — the score as ioredis returns it: a string, or null. */
   zscore(key: KeyArg, member: CommandArg): string | null {
     if (this.queuing()) return this.call('zscore', key, member) as string | null;
-    const v = zsets.zscore(this.session.db, keyOf(key), valueOf(member));
+    const v = zsets.zscore(this.session.db, keyOf(key), toValue(member));
     return v === null ? null : formatDouble(v);
   }
 
   /** ZRANK key member */
   zrank(key: KeyArg, member: CommandArg): number | null {
     if (this.queuing()) return this.call('zrank', key, member) as number | null;
-    return zsets.zrank(this.session.db, keyOf(key), valueOf(member));
+    return zsets.zrank(this.session.db, keyOf(key), toValue(member));
   }
 
   /** ZINCRBY key increment member — the new score as a string. */
@@ -417,7 +418,7 @@ export class Cachee {
     if (by === undefined) return this.call('zincrby', key, increment, member) as string;
     const engine = this.engine;
     if (engine.maxmemory !== 0) engine.reserveMemory();
-    const score = zsets.zincrby(this.session.db, keyOf(key), by, valueOf(member));
+    const score = zsets.zincrby(this.session.db, keyOf(key), by, toValue(member));
     // Blocked pops (BZPOPMIN, ...) waiting for this key are served now the add is done.
     const blocking = engine.blocking;
     if (blocking.hasReady) blocking.serveReady();

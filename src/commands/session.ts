@@ -5,10 +5,10 @@
  */
 import type { Database } from '../engine/database.js';
 import type { Engine } from '../engine/engine.js';
+import type { WatchedKey, Watcher } from '../engine/watch.js';
 import type { Reply } from '../protocol/reply.js';
 import type { PushSubscriber } from '../pubsub/subscribers.js';
 import type { Arg } from '../util/bytes.js';
-import type { WatchedKey, Watcher } from '../engine/watch.js';
 import type { Command } from './table.js';
 
 let nextClientId = 1;

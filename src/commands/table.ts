@@ -43,7 +43,11 @@ export function redisMeta(fullName: string): RedisCommandMeta | undefined {
   return metaByName.get(fullName);
 }
 
-function makeCommand(meta: RedisCommandMeta, def: CommandDef | undefined, subs?: Map<string, Command>): Command {
+function makeCommand(
+  meta: RedisCommandMeta,
+  def: CommandDef | undefined,
+  subs?: Map<string, Command>,
+): Command {
   const flags = new Set(meta.flags);
   const bar = meta.name.indexOf('|');
   return {
@@ -85,7 +89,8 @@ export function buildTable(defs: readonly CommandDef[]): Map<string, Command> {
   for (const d of defs) {
     if (d.name.includes('|') || table.has(d.name)) continue;
     const meta = metaByName.get(d.name)!;
-    if (meta.subcommands.length > 0) throw new Error(`command ${d.name} is a container: define its subcommands`);
+    if (meta.subcommands.length > 0)
+      throw new Error(`command ${d.name} is a container: define its subcommands`);
     table.set(d.name, makeCommand(meta, d));
   }
   return new Map([...table].sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -1,5 +1,5 @@
-import type { Arg } from '../util/bytes.js';
 import type { Reply } from '../protocol/reply.js';
+import type { Arg } from '../util/bytes.js';
 import type { Session } from './session.js';
 
 /** A command handler: reads argv (argv[0] is the command name), returns a reply or throws a ReplyError. */

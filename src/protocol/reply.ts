@@ -10,7 +10,7 @@
  * - `boolean` → RESP3 boolean, RESP2 integer 1/0
  * - a {@link ReplyError} → error
  */
-import { ReplyError } from '../errors.js';
+import type { ReplyError } from '../errors.js';
 
 /** A simple string (`+OK`). */
 export class StatusReply {

@@ -72,7 +72,8 @@ export function int64ToString(v: Int64): string {
   return typeof v === 'number' ? String(v) : v.toString();
 }
 
-const FLOAT_RE = /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?|inf(?:inity)?|nan(?:\(\w*\))?)$/i;
+const FLOAT_RE =
+  /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?|inf(?:inity)?|nan(?:\(\w*\))?)$/i;
 
 /**
  * Parses a double as Redis's `getDoubleFromObject` (strtod, whole string, no

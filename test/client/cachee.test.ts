@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Cachee, ManualClock, ReplyError } from '../../src/index.js';
 import { COMMAND_TABLE } from '../../src/commands/registry.js';
+import { Cachee, ManualClock, ReplyError } from '../../src/index.js';
 
 describe('Cachee sync API', () => {
   it('has a method for every command in the table', () => {

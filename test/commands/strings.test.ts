@@ -26,7 +26,15 @@ function errorOf(fn: () => unknown): string {
   throw new Error('no error');
 }
 
-const fakeList: RedisObject = { type: 'list', encoding: () => 'listpack', clone: () => fakeList, memoryBytes: () => 0, accounted: 0, refs: 0, owner: null };
+const fakeList: RedisObject = {
+  type: 'list',
+  encoding: () => 'listpack',
+  clone: () => fakeList,
+  memoryBytes: () => 0,
+  accounted: 0,
+  refs: 0,
+  owner: null,
+};
 const SYNTAX = 'ERR syntax error';
 
 describe('SET / GETEX option parser', () => {

@@ -44,6 +44,8 @@ describe('command table', () => {
 
   it("matches the README's supported-command list", () => {
     // `npm test` builds dist/ first; the script reads the table from there.
-    expect(() => execFileSync('node', ['scripts/gen-readme-commands.mjs', '--check'], { stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync('node', ['scripts/gen-readme-commands.mjs', '--check'], { stdio: 'pipe' }),
+    ).not.toThrow();
   });
 });

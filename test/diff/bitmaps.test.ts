@@ -28,7 +28,15 @@ async function makeList(pair: DiffPair, key: string): Promise<void> {
   if (COMMAND_TABLE.has('rpush')) {
     await pair.cachee.send(['RPUSH', key, 'x']);
   } else {
-    const list: RedisObject = { type: 'list', encoding: () => 'listpack', clone: () => list, memoryBytes: () => 0, accounted: 0, refs: 0, owner: null };
+    const list: RedisObject = {
+      type: 'list',
+      encoding: () => 'listpack',
+      clone: () => list,
+      memoryBytes: () => 0,
+      accounted: 0,
+      refs: 0,
+      owner: null,
+    };
     (pair.cachee as InProcessTarget).engine.dbs[0].data.set(key, list);
   }
 }

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Arg } from '../../src/util/bytes.js';
 import { DiffPair, type RedisProcess, startRedis } from './harness.js';
 
-
 let redis: RedisProcess;
 beforeAll(async () => {
   redis = await startRedis();

@@ -23,7 +23,10 @@ const number = fc.oneof(
   smallInt,
   fc.constantFrom('9223372036854775807', '-9223372036854775808', '1.5', 'x', '', '-0', '007', ' 1'),
 );
-const float = fc.oneof(smallInt, fc.constantFrom('1.5', '-0.25', '1e3', 'inf', '-inf', 'nan', 'abc', '0x10', '.5'));
+const float = fc.oneof(
+  smallInt,
+  fc.constantFrom('1.5', '-0.25', '1e3', 'inf', '-inf', 'nan', 'abc', '0x10', '.5'),
+);
 const value = fc.oneof(
   fc.constantFrom('', 'hello', '10', '-3', '3.5', 'ü∂', '\x00\xff'),
   fc.string({ maxLength: 6 }),
@@ -31,7 +34,9 @@ const value = fc.oneof(
 );
 const ttlOpt = fc.oneof(
   fc.constant([] as string[]),
-  fc.tuple(fc.constantFrom('EX', 'PX'), fc.constantFrom('100', '5000', '0', '-1', 'x')).map(([o, n]) => [o, n]),
+  fc
+    .tuple(fc.constantFrom('EX', 'PX'), fc.constantFrom('100', '5000', '0', '-1', 'x'))
+    .map(([o, n]) => [o, n]),
   fc.constantFrom(['KEEPTTL'], ['NX'], ['XX'], ['GET'], ['EX', '100', 'PX', '100'], ['NX', 'XX']),
 );
 
@@ -53,20 +58,24 @@ const command: fc.Arbitrary<Cmd> = fc.oneof(
   fc.tuple(key, key).map(([a, b]) => exact('MGET', a, b)),
   fc.tuple(key, value, key, value).map(([a, x, b, y]) => exact('MSETNX', a, x, b, y)),
   key.map((k) => exact('GETDEL', k)),
-  fc.tuple(key, fc.constantFrom(['EX', '100'], ['PERSIST'], [], ['PX', '0'])).map(([k, o]) => exact('GETEX', k, ...o)),
-  fc.tuple(key, fc.integer({ min: 0, max: 40 }), fc.constantFrom('0', '1', '2')).map(([k, o, b]) =>
-    exact('SETBIT', k, String(o), b),
-  ),
+  fc
+    .tuple(key, fc.constantFrom(['EX', '100'], ['PERSIST'], [], ['PX', '0']))
+    .map(([k, o]) => exact('GETEX', k, ...o)),
+  fc
+    .tuple(key, fc.integer({ min: 0, max: 40 }), fc.constantFrom('0', '1', '2'))
+    .map(([k, o, b]) => exact('SETBIT', k, String(o), b)),
   fc.tuple(key, fc.integer({ min: 0, max: 40 })).map(([k, o]) => exact('GETBIT', k, String(o))),
   key.map((k) => exact('BITCOUNT', k)),
   fc.tuple(key, fc.constantFrom('0', '1')).map(([k, b]) => exact('BITPOS', k, b)),
-  fc.tuple(fc.constantFrom('AND', 'OR', 'XOR', 'NOT'), key, key).map(([op, d, s]) => exact('BITOP', op, d, s)),
+  fc
+    .tuple(fc.constantFrom('AND', 'OR', 'XOR', 'NOT'), key, key)
+    .map(([op, d, s]) => exact('BITOP', op, d, s)),
   key.map((k) => exact('DEL', k)),
   fc.tuple(key, key).map(([a, b]) => exact('EXISTS', a, b)),
   key.map((k) => exact('TYPE', k)),
-  fc.tuple(key, fc.constantFrom('100', '0', '-1', 'x'), fc.constantFrom([], ['NX'], ['XX'], ['GT'], ['LT'])).map(
-    ([k, s, o]) => exact('EXPIRE', k, s, ...o),
-  ),
+  fc
+    .tuple(key, fc.constantFrom('100', '0', '-1', 'x'), fc.constantFrom([], ['NX'], ['XX'], ['GT'], ['LT']))
+    .map(([k, s, o]) => exact('EXPIRE', k, s, ...o)),
   key.map((k) => exact('TTL', k)),
   key.map((k) => c('type', 'PTTL', k)),
   key.map((k) => exact('PERSIST', k)),
@@ -87,9 +96,9 @@ const command: fc.Arbitrary<Cmd> = fc.oneof(
   fc.tuple(key, value).map(([k, v]) => exact('RPUSHX', k, v)),
   fc.tuple(key, fc.constantFrom([], ['2'], ['0'], ['-1'])).map(([k, o]) => exact('RPOP', k, ...o)),
   fc.tuple(key, smallInt, smallInt).map(([k, a, b]) => exact('LRANGE', k, a, b)),
-  fc.tuple(key, key, fc.constantFrom('LEFT', 'RIGHT'), fc.constantFrom('LEFT', 'RIGHT')).map(([a, b, x, y]) =>
-    exact('LMOVE', a, b, x, y),
-  ),
+  fc
+    .tuple(key, key, fc.constantFrom('LEFT', 'RIGHT'), fc.constantFrom('LEFT', 'RIGHT'))
+    .map(([a, b, x, y]) => exact('LMOVE', a, b, x, y)),
   fc.tuple(key, value, value).map(([k, a, b]) => exact('SADD', k, a, b)),
   fc.tuple(key, value).map(([k, v]) => exact('SREM', k, v)),
   fc.tuple(key, value).map(([k, v]) => exact('SISMEMBER', k, v)),

@@ -193,7 +193,15 @@ async function makeList(pair: DiffPair, key: string): Promise<void> {
   await pair.redis.send(['RPUSH', key, 'x']);
   const reply = await pair.cachee.send(['RPUSH', key, 'x']);
   if (reply[0] === 45) {
-    const list: RedisObject = { type: 'list', encoding: () => 'listpack', clone: () => list, memoryBytes: () => 0, accounted: 0, refs: 0, owner: null };
+    const list: RedisObject = {
+      type: 'list',
+      encoding: () => 'listpack',
+      clone: () => list,
+      memoryBytes: () => 0,
+      accounted: 0,
+      refs: 0,
+      owner: null,
+    };
     (pair.cachee as InProcessTarget).session.db.data.set(key, list);
   }
 }

@@ -37,7 +37,15 @@ function errorOf(fn: () => unknown): string {
   throw new Error('no error');
 }
 
-const fakeList: RedisObject = { type: 'list', encoding: () => 'listpack', clone: () => fakeList, memoryBytes: () => 0, accounted: 0, refs: 0, owner: null };
+const fakeList: RedisObject = {
+  type: 'list',
+  encoding: () => 'listpack',
+  clone: () => fakeList,
+  memoryBytes: () => 0,
+  accounted: 0,
+  refs: 0,
+  owner: null,
+};
 
 /** Naive references, one bit at a time. */
 function bitAt(buf: Buffer, i: number): number {
@@ -210,15 +218,15 @@ describe('bitmap ops', () => {
   it('mark written keys raw, keep the TTL on in-place writes and clear it on BITOP', () => {
     const { db, engine } = setup();
     setBit(db, 'k', 3, 1);
-    expect((db.encodingHint('k') === 'raw')).toBe(true);
+    expect(db.encodingHint('k') === 'raw').toBe(true);
     db.set('u', 'abc');
     setBit(db, 'u', 0, 0); // unchanged, but Redis unshares the value as raw
-    expect((db.encodingHint('u') === 'raw')).toBe(true);
+    expect(db.encodingHint('u') === 'raw').toBe(true);
     db.set('g', 'abc');
     bitField(db, 'g', [{ op: 'get', signed: false, bits: 8, offset: 0, value: 0, overflow: 'wrap' }]);
-    expect((db.encodingHint('g') === 'raw')).toBe(false);
+    expect(db.encodingHint('g') === 'raw').toBe(false);
     bitOp(db, 'or', 'd', ['g']);
-    expect((db.encodingHint('d') === 'raw')).toBe(true);
+    expect(db.encodingHint('d') === 'raw').toBe(true);
 
     const at = engine.clock.now() + 10_000;
     db.setExpire('k', at);

@@ -66,7 +66,15 @@ function errorOf(fn: () => unknown): string {
   throw new Error('no error');
 }
 
-const fakeList: RedisObject = { type: 'list', encoding: () => 'listpack', clone: () => fakeList, memoryBytes: () => 0, accounted: 0, refs: 0, owner: null };
+const fakeList: RedisObject = {
+  type: 'list',
+  encoding: () => 'listpack',
+  clone: () => fakeList,
+  memoryBytes: () => 0,
+  accounted: 0,
+  refs: 0,
+  owner: null,
+};
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 
 describe('get / set', () => {

@@ -49,6 +49,7 @@ describe('tryParseDouble (strtod, whole string)', () => {
     expect(tryParseDouble('0x10')).toBe(16);
     expect(tryParseDouble('inf')).toBe(Number.POSITIVE_INFINITY);
     expect(tryParseDouble('-Infinity')).toBe(Number.NEGATIVE_INFINITY);
-    for (const bad of ['', 'nan', ' 1', '1 ', 'abc', '1e400']) expect(tryParseDouble(bad), bad).toBeUndefined();
+    for (const bad of ['', 'nan', ' 1', '1 ', 'abc', '1e400'])
+      expect(tryParseDouble(bad), bad).toBeUndefined();
   });
 });
