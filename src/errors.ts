@@ -227,6 +227,8 @@ export const Err = {
   functionListNameMissing: 'ERR library name argument was not given',
   functionListArg: (arg: string) => `ERR Unknown argument ${arg}`,
   functionFlushOption: 'ERR FUNCTION FLUSH only supports SYNC|ASYNC option',
+  monitorDenyBlocking: "ERR MONITOR isn't allowed for DENY BLOCKING client",
+  replicaKeyspace: "ERR Replica can't interact with the keyspace",
 } as const;
 
 /** Throws `ERR syntax error`. */

@@ -8,6 +8,7 @@ import { Err, ReplyError } from '../errors.js';
 import { MapReply, NO_REPLY, OK, PONG, type Reply, StatusReply, VerbatimReply } from '../protocol/reply.js';
 import { type Arg, argText, byteLength, isOption, sameBytes } from '../util/bytes.js';
 import { tryParseInt64 } from '../util/numbers.js';
+import { isMonitor, stopMonitoring } from './monitor.js';
 import { clearSubscriptions } from './pubsub.js';
 import { REDIS_VERSION } from './server.js';
 import { ReplyMode, type Session } from './session.js';
@@ -77,7 +78,7 @@ function parseClientType(arg: Arg): string {
 
 /** The `flags=` field, in catClientInfoString's order. */
 function clientFlags(c: Session): string {
-  let f = '';
+  let f = isMonitor(c) ? 'O' : '';
   if (c.subscribed) f += 'P';
   if (c.multi !== null) f += 'x';
   if (c.engine.blocking.isBlocked(c)) f += 'b';
@@ -486,6 +487,7 @@ export const connectionCommands: CommandDef[] = [
       'Resets the connection: database 0, RESP2, no name, no transaction or subscriptions, unauthenticated.',
     // RESET
     handler: (s) => {
+      stopMonitoring(s);
       discardTransaction(s);
       clearSubscriptions(s);
       s.select(0);

@@ -9,6 +9,7 @@ import type { Reply } from '../protocol/reply.js';
 import { type Arg, argText } from '../util/bytes.js';
 import { recordCall, recordRejection } from './call-stats.js';
 import { debugAllowed } from './debug.js';
+import { feedMonitors, monitorFeedPoint, monitorRefuses } from './monitor.js';
 import { COMMAND_TABLE } from './registry.js';
 import type { Session } from './session.js';
 import type { Command } from './table.js';
@@ -118,6 +119,10 @@ export function prepare(session: Session, argv: readonly Arg[]): Command | Reply
   if (session.subscribed && session.protocol === 2 && !SUBSCRIBED_MODE_COMMANDS.has(cmd.fullName)) {
     return new ReplyError(Err.subscribedMode(cmd.fullName));
   }
+  // A MONITOR client is a replica to Redis: it may not touch the keyspace.
+  if (engine.monitors.size !== 0 && engine.monitors.has(session) && monitorRefuses(session, cmd)) {
+    return new ReplyError(Err.replicaKeyspace);
+  }
   return cmd;
 }
 
@@ -169,6 +174,9 @@ export function execute(session: Session, cmd: Command, argv: Arg[]): Reply {
  * (the commands EXEC runs: CLIENT LIST shows `cmd=exec` meanwhile, as Redis does).
  */
 export function invoke(session: Session, cmd: Command, argv: Arg[]): Reply {
+  // MONITOR clients see the command after it ran (EVAL and FCALL before), as Redis's call().
+  const feed = session.engine.monitors.size === 0 ? 0 : monitorFeedPoint(cmd);
+  if (feed === 1) feedMonitors(session, cmd, argv);
   // Timed for INFO commandstats, the slow log and the latency monitor (call-stats.ts).
   const start = performance.now();
   let reply: Reply;
@@ -178,6 +186,7 @@ export function invoke(session: Session, cmd: Command, argv: Arg[]): Reply {
     reply = e instanceof ReplyError ? e : internalError(cmd, e);
   }
   recordCall(session, cmd, argv, performance.now() - start, reply);
+  if (feed === 2) feedMonitors(session, cmd, argv);
   return reply;
 }
 

@@ -10,6 +10,7 @@ import { keyCommands } from './keys.js';
 import { latencyCommands } from './latency.js';
 import { listCommands } from './lists.js';
 import { memoryCommands } from './memory.js';
+import { monitorCommands } from './monitor.js';
 import { opsCommands } from './ops.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
@@ -42,6 +43,7 @@ export const COMMAND_TABLE = buildTable([
   ...slowlogCommands,
   ...latencyCommands,
   ...memoryCommands,
+  ...monitorCommands,
   ...debugCommands,
   ...opsCommands,
 ]);

@@ -12,6 +12,7 @@ import { type Arg, argText, byteLength, isOption } from '../util/bytes.js';
 import { tryParseInt64 } from '../util/numbers.js';
 import { helpReply, subcommandSyntaxError } from './connection.js';
 import { execute, lookupCommand } from './dispatch.js';
+import { feedMonitors } from './monitor.js';
 import { Session } from './session.js';
 import type { Command } from './table.js';
 import type { CommandDef, Handler } from './types.js';
@@ -76,6 +77,8 @@ function evalsha(s: Session, argv: Arg[], readOnly: boolean): Reply {
 export function runScriptCommand(s: Session, argv: Arg[], sha: boolean): Reply {
   const engine = s.engine;
   if (engine.maxmemory !== 0) engine.oomAtCommandStart = !engine.evict();
+  // MONITOR shows EVAL / EVALSHA before the script's commands (skip_monitor: dispatch does not).
+  if (engine.monitors.size !== 0) feedMonitors(s, undefined, argv);
   let reply: Reply;
   try {
     reply = sha ? evalsha(s, argv, false) : scripting(s).eval(s, argv, evalNumkeys(argv), false);

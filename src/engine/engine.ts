@@ -12,6 +12,7 @@ import { Evictor, policyBits } from './eviction.js';
 import { ActiveExpiry } from './expiry.js';
 import { type CommandStat, ErrorStats, LatencyMonitor, SlowLog } from './monitor.js';
 import { Notify } from './notify.js';
+import type { Session } from '../commands/session.js';
 import type { StoredValue } from './value.js';
 
 /**
@@ -90,6 +91,8 @@ export class Engine {
   readonly stats = new EngineStats();
   /** Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, ...): engine/blocking.ts. */
   readonly blocking: BlockingRegistry = new BlockingRegistry(this);
+  /** Clients in MONITOR mode, in the order they asked (commands/monitor.ts feeds them). */
+  readonly monitors = new Set<Session>();
   readonly startedAt: number;
   /** Active expiry frequency in cycles per second (Redis's `hz`, 1..500). */
   get hz(): number {

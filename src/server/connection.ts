@@ -23,6 +23,7 @@
 import type { Socket } from 'node:net';
 import { outputBufferLimits } from '../commands/config-registry.js';
 import { dispatch } from '../commands/dispatch.js';
+import { stopMonitoring, takeMonitorEcho } from '../commands/monitor.js';
 import { clearSubscriptions } from '../commands/pubsub.js';
 import { type ConnectionInfo, ReplyMode, Session } from '../commands/session.js';
 import { unwatchAllKeys } from '../engine/watch.js';
@@ -92,6 +93,7 @@ export class Connection extends Session {
     socket.on('close', () => unwatchAllKeys(this));
     socket.on('close', () => clearSubscriptions(this));
     socket.on('close', () => this.cancelBlocking());
+    socket.on('close', () => stopMonitoring(this));
   }
 
   /**
@@ -231,6 +233,8 @@ export class Connection extends Session {
         break;
       }
       this.answer(reply);
+      // A monitor's own command: its MONITOR line follows the reply, as in Redis.
+      if (this.engine.monitors.size !== 0) this.echoMonitorLines();
       if (this.closeAfterReply) break;
       parser.authenticated = this.authenticated;
       if (out.length >= FLUSH_BYTES) {
@@ -258,6 +262,13 @@ export class Connection extends Session {
     } else if (mode === ReplyMode.Skip) {
       this.replyMode = ReplyMode.On;
     }
+  }
+
+  /** Writes the MONITOR lines of this monitor's own last command. */
+  private echoMonitorLines(): void {
+    const lines = takeMonitorEcho(this);
+    if (lines === undefined) return;
+    for (const line of lines) encodeReply(this.out, line, this.protocol);
   }
 
   /**
