@@ -4,6 +4,7 @@
  * keyspace notifications). It knows nothing of commands or RESP.
  */
 import { channel } from 'node:diagnostics_channel';
+import type { Session } from '../commands/session.js';
 import { Err, ReplyError } from '../errors.js';
 import { BlockingRegistry } from './blocking.js';
 import { type Clock, systemClock } from './clock.js';
@@ -12,7 +13,6 @@ import { Evictor, policyBits } from './eviction.js';
 import { ActiveExpiry } from './expiry.js';
 import { type CommandStat, ErrorStats, LatencyMonitor, SlowLog } from './monitor.js';
 import { Notify } from './notify.js';
-import type { Session } from '../commands/session.js';
 import type { StoredValue } from './value.js';
 
 /**
