@@ -166,7 +166,8 @@ export class Cachee {
 
   /** True while a transaction opened with `call('multi')` queues this handle's commands. */
   private queuing(): boolean {
-    return this.session.multi !== null;
+    // Through dispatch while a transaction queues commands or a MONITOR watches them.
+    return this.session.multi !== null || this.engine.monitors.size !== 0;
   }
 
   /** GET key */

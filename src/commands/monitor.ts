@@ -14,8 +14,9 @@
  * Redis marks a monitor as a replica: it may not run commands that read or write keys
  * (dispatch's {@link monitorRefuses}), and RESET or disconnecting ends monitoring.
  */
-import type { Engine } from '../engine/engine.js';
+
 import { systemClock } from '../engine/clock.js';
+import type { Engine } from '../engine/engine.js';
 import { Err, ReplyError } from '../errors.js';
 import { NO_REPLY, OK, type Reply, StatusReply } from '../protocol/reply.js';
 import { type Arg, isOption } from '../util/bytes.js';
@@ -50,9 +51,15 @@ export function monitorRefuses(session: Session, cmd: Command): boolean {
   return multi.commands.some((q) => touchesKeyspace(q.cmd));
 }
 
+/**
+ * Commands with Redis's may_replicate flag that are neither read nor write commands
+ * (COMMAND INFO does not show that flag, so the table does not have it).
+ */
+const MAY_REPLICATE = new Set(['eval', 'evalsha', 'fcall', 'publish', 'spublish']);
+
 function touchesKeyspace(cmd: Command): boolean {
   const flags = cmd.flags;
-  return flags.has('readonly') || flags.has('write') || flags.has('may_replicate');
+  return flags.has('readonly') || flags.has('write') || MAY_REPLICATE.has(cmd.fullName);
 }
 
 /**

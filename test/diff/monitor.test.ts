@@ -170,7 +170,14 @@ describe('MONITOR stream', () => {
 
   it('shows EVAL / FCALL first, then the script commands as [db lua]', async () => {
     await check([
-      s('c0', 'EVAL', "redis.call('set', KEYS[1], ARGV[1]); return redis.call('get', KEYS[1])", '1', 'x', 'v'),
+      s(
+        'c0',
+        'EVAL',
+        "redis.call('set', KEYS[1], ARGV[1]); return redis.call('get', KEYS[1])",
+        '1',
+        'x',
+        'v',
+      ),
       s('c0', 'EVAL', "redis.call('select', 4); return redis.call('set', 'in4', '\\0\\255')", '0'),
       s('c0', 'EVAL', "return redis.call('nosuch')", '0'),
       s('c0', 'EVAL', "return redis.pcall('get')", '0'),
@@ -202,6 +209,14 @@ describe('MONITOR stream', () => {
       s('m', 'GET', 'k'),
       s('m', 'PUBLISH', 'ch', 'x'),
       s('m', 'EVAL', 'return 1', '0'),
+      s('m', 'SPUBLISH', 'ch', 'x'),
+      s('m', 'SCRIPT', 'EXISTS', 'a'),
+      s('m', 'SELECT', '1'),
+      s('m', 'WATCH', 'k'),
+      s('m', 'UNWATCH'),
+      s('m', 'CLIENT', 'REPLY', 'SKIP'),
+      { client: 'm', argv: ['ECHO', 'skipped'], replies: 0 },
+      s('m', 'SELECT', '0'),
       { client: 'm', argv: ['MONITOR'], replies: 0 },
       s('m', 'MULTI'),
       s('m', 'PING'),
