@@ -16,6 +16,7 @@
  * functions): CONFIG SET stores every pair first, restoring the old values
  * if one fails, then applies each distinct apply once.
  */
+
 import type { Engine } from '../engine/engine.js';
 import { getNotifyKeyspaceEvents, setNotifyKeyspaceEvents } from '../pubsub/keyspace-events.js';
 import { hashLimits } from '../types/hash.js';
@@ -23,6 +24,7 @@ import { setLimits } from '../types/set.js';
 import { zsetLimits } from '../types/zset.js';
 import { type Arg, argText } from '../util/bytes.js';
 import { tryParseDouble, tryParseInt64 } from '../util/numbers.js';
+import { repr } from '../util/repr.js';
 import type {
   ClientOutputBufferLimits,
   OutputBufferLimit,
@@ -133,35 +135,7 @@ function formatMemory(v: bigint): string {
 
 /** sdscatrepr: a double-quoted string with C escapes. */
 export function quoteConfigValue(s: string): string {
-  let out = '"';
-  for (const b of Buffer.from(s, 'utf8')) {
-    switch (b) {
-      case 0x5c:
-        out += '\\\\';
-        break;
-      case 0x22:
-        out += '\\"';
-        break;
-      case 0x0a:
-        out += '\\n';
-        break;
-      case 0x0d:
-        out += '\\r';
-        break;
-      case 0x09:
-        out += '\\t';
-        break;
-      case 0x07:
-        out += '\\a';
-        break;
-      case 0x08:
-        out += '\\b';
-        break;
-      default:
-        out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
-    }
-  }
-  return `${out}"`;
+  return repr(s);
 }
 
 /** strtoll with the end pointer required at the end: optional blanks and sign, then digits. */

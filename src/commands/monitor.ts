@@ -21,6 +21,7 @@ import { Err, ReplyError } from '../errors.js';
 import { NO_REPLY, OK, type Reply, StatusReply } from '../protocol/reply.js';
 import { type Arg, isOption } from '../util/bytes.js';
 import { tryParseInt64 } from '../util/numbers.js';
+import { repr } from '../util/repr.js';
 import { ReplyMode, type Session } from './session.js';
 import type { Command } from './table.js';
 import type { CommandDef } from './types.js';
@@ -119,52 +120,6 @@ function source(session: Session): string {
   if (session.inScript) return 'lua';
   const addr = session.connectionInfo().addr;
   return addr === '' ? 'local' : addr;
-}
-
-/** sdscatrepr: a quoted string, `\\ \" \n \r \t \a \b` escaped, other bytes outside 0x20-0x7e as `\xhh`. */
-export function repr(arg: Arg): string {
-  if (typeof arg === 'string') {
-    let plain = true;
-    for (let i = 0; i < arg.length; i++) {
-      const c = arg.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
-        plain = false;
-        break;
-      }
-    }
-    if (plain) return `"${arg}"`;
-    arg = Buffer.from(arg, 'utf8');
-  }
-  let out = '"';
-  for (let i = 0; i < arg.length; i++) {
-    const b = arg[i];
-    switch (b) {
-      case 0x5c:
-        out += '\\\\';
-        break;
-      case 0x22:
-        out += '\\"';
-        break;
-      case 0x0a:
-        out += '\\n';
-        break;
-      case 0x0d:
-        out += '\\r';
-        break;
-      case 0x09:
-        out += '\\t';
-        break;
-      case 0x07:
-        out += '\\a';
-        break;
-      case 0x08:
-        out += '\\b';
-        break;
-      default:
-        out += b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : `\\x${b < 16 ? '0' : ''}${b.toString(16)}`;
-    }
-  }
-  return `${out}"`;
 }
 
 /**

@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cachee } from '../../src/client/cachee.js';
-import { repr } from '../../src/commands/monitor.js';
 import { Engine } from '../../src/engine/engine.js';
 import { CacheeServer } from '../../src/server/server.js';
 import type { Arg } from '../../src/util/bytes.js';
+import { repr } from '../../src/util/repr.js';
 import { RawClient } from '../server/helpers.js';
 import { encodeRequest, type RedisProcess, startRedis } from './harness.js';
 
