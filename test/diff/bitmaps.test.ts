@@ -1,17 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { COMMAND_TABLE } from '../../src/commands/registry.js';
 import type { RedisObject } from '../../src/engine/value.js';
 import type { Arg } from '../../src/util/bytes.js';
-import { DiffPair, type InProcessTarget, type RedisProcess, startRedis } from './harness.js';
+import { DiffPair, type InProcessTarget, useRedis } from './harness.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 /** A BITFIELD command writing `bytes` from byte 0 (builds any byte string without SET). */
 function fill(key: string, bytes: readonly number[]): Arg[] {

@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
 import { dispatch } from '../../src/commands/dispatch.js';
 import { Session } from '../../src/commands/session.js';
 import { Engine } from '../../src/engine/engine.js';
@@ -55,6 +56,26 @@ export async function startRedis(extraArgs: string[] = []): Promise<RedisProcess
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),
+  };
+}
+
+/**
+ * Starts a redis-server for the calling test file (in beforeAll) and stops it
+ * afterwards; read `.port` inside tests.
+ */
+export function useRedis(extraArgs: string[] = []): { readonly port: number } {
+  let proc: RedisProcess | undefined;
+  beforeAll(async () => {
+    proc = await startRedis(extraArgs);
+  });
+  afterAll(async () => {
+    await proc?.stop();
+  });
+  return {
+    get port(): number {
+      if (proc === undefined) throw new Error('redis-server is not started yet');
+      return proc.port;
+    },
   };
 }
 

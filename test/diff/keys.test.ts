@@ -1,23 +1,10 @@
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import type { Arg } from '../../src/util/bytes.js';
-import {
-  DiffPair,
-  InProcessTarget,
-  RawConnection,
-  type RedisProcess,
-  startRedis,
-  type Target,
-} from './harness.js';
+import { DiffPair, InProcessTarget, RawConnection, type Target, useRedis } from './harness.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 /** A pair whose Cachee engine tracks access times (Redis always does), so OBJECT IDLETIME compares. */
 async function openPair(protocol: 2 | 3, engine = new Engine({ trackAccess: true })): Promise<DiffPair> {

@@ -6,16 +6,10 @@
  * nondeterministic). A failure prints both replies and the shrunk sequence.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { type Compare, DiffPair, type RedisProcess, startRedis } from './harness.js';
+import { describe, it } from 'vitest';
+import { type Compare, DiffPair, useRedis } from './harness.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 const key = fc.constantFrom('a', 'b', 'c', 'n', 'bits', '{x}', 'ü');
 const smallInt = fc.integer({ min: -5, max: 40 }).map(String);

@@ -7,17 +7,11 @@
  * order in Lua 5.4, so maps and sets returned from Lua have one key here.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { Arg } from '../../src/util/bytes.js';
-import { type Compare, DiffPair, type RedisProcess, startRedis } from './harness.js';
+import { type Compare, DiffPair, useRedis } from './harness.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 type Step = Arg[] | { cmd: Arg[]; compare: Compare };
 const shape = (...cmd: Arg[]): Step => ({ cmd, compare: 'type' });

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { DiffPair, type RedisProcess, startRedis } from './harness.js';
+import { describe, it } from 'vitest';
+import { DiffPair, useRedis } from './harness.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 for (const protocol of [2, 3] as const) {
   describe(`dispatch basics (RESP${protocol})`, () => {

@@ -6,17 +6,11 @@
  * and random lists, weights and options (fast-check).
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { Arg } from '../../src/util/bytes.js';
-import { type Compare, DiffPair, type RedisProcess, startRedis } from './harness.js';
+import { type Compare, DiffPair, useRedis } from './harness.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 type Step = Arg[] | { cmd: Arg[]; compare: Compare };
 const sorted = (...cmd: Arg[]): Step => ({ cmd, compare: 'sorted' });

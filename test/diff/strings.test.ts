@@ -4,18 +4,12 @@
  * long double arithmetic of INCRBYFLOAT on random and edge values.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RedisObject } from '../../src/engine/value.js';
 import { incrByFloatText } from '../../src/util/long-double.js';
-import { DiffPair, type InProcessTarget, RawConnection, type RedisProcess, startRedis } from './harness.js';
+import { DiffPair, type InProcessTarget, RawConnection, useRedis } from './harness.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 function ours(value: string, incr: string): string {
   try {

@@ -8,27 +8,14 @@
  */
 import net from 'node:net';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/engine/clock.js';
 import { Engine } from '../../src/engine/engine.js';
 import { CacheeServer } from '../../src/server/server.js';
 import type { Arg } from '../../src/util/bytes.js';
-import {
-  InProcessTarget,
-  RawConnection,
-  type RedisProcess,
-  show,
-  startRedis,
-  type Target,
-} from './harness.js';
+import { InProcessTarget, RawConnection, show, type Target, useRedis } from './harness.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis(['--enable-debug-command', 'yes']);
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis(['--enable-debug-command', 'yes']);
 
 /** Which client sends a step: 1 or 2 (the same on both sides). */
 type Who = 1 | 2;

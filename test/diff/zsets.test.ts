@@ -7,17 +7,11 @@
  * property in test/types/zset.test.ts.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Arg } from '../../src/util/bytes.js';
-import { type Compare, DiffPair, type RedisProcess, show, startRedis } from './harness.js';
+import { type Compare, DiffPair, show, useRedis } from './harness.js';
 
-let redis: RedisProcess;
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 const BIN = Buffer.from([0xff, 0xfe, 0x00, 0x80]);
 const BIN2 = Buffer.from([0xc3, 0x28]);
