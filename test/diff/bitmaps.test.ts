@@ -3,7 +3,7 @@ import { describe, it } from 'vitest';
 import { COMMAND_TABLE } from '../../src/commands/registry.js';
 import type { RedisObject } from '../../src/engine/value.js';
 import type { Arg } from '../../src/util/bytes.js';
-import { DiffPair, type InProcessTarget, useRedis } from './harness.js';
+import { type DiffPair, type InProcessTarget, useRedis, withPair } from './harness.js';
 
 const redis = useRedis();
 
@@ -37,15 +37,6 @@ async function makeList(pair: DiffPair, key: string): Promise<void> {
 
 const hasSet = COMMAND_TABLE.has('set');
 
-async function withPair(protocol: 2 | 3, fn: (pair: DiffPair) => Promise<void>): Promise<void> {
-  const pair = await DiffPair.open(redis.port, protocol);
-  try {
-    await fn(pair);
-  } finally {
-    await pair.close();
-  }
-}
-
 const SAMPLES: Record<string, number[]> = {
   one: [0xa5],
   three: [0x00, 0xff, 0x0f],
@@ -58,7 +49,7 @@ const SAMPLES: Record<string, number[]> = {
 for (const protocol of [2, 3] as const) {
   describe(`bitmaps vs redis-server (RESP${protocol})`, () => {
     it('SETBIT and GETBIT: values, growth, limits and errors', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         await pair.checkAll([
           ['SETBIT', 'k', '7', '1'],
           ['SETBIT', 'k', '7', '1'],
@@ -115,7 +106,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('SETBIT on binary values keeps every byte', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         await pair.checkAll([
           fill('b', [0xc3, 0xa9, 0xff, 0x00]),
           ['GET', 'b'],
@@ -131,7 +122,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('BITCOUNT: whole string, byte and bit ranges, negative indexes, errors', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         for (const [key, bytes] of Object.entries(SAMPLES)) await pair.check(fill(key, bytes));
         for (const key of Object.keys(SAMPLES)) {
           await pair.check(['BITCOUNT', key]);
@@ -177,7 +168,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('BITPOS: bits, ranges, units, the end-given rule and errors', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         for (const [key, bytes] of Object.entries(SAMPLES)) await pair.check(fill(key, bytes));
         for (const key of Object.keys(SAMPLES)) {
           for (const bit of ['0', '1']) {
@@ -231,7 +222,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('BITOP: AND, OR, XOR, NOT, padding, empty results and errors', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         await pair.checkAll([
           fill('a', [0xff, 0x0f, 0xa5]),
           fill('b', [0xf0, 0xff]),
@@ -289,7 +280,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('BITFIELD: types, offsets, SET/GET/INCRBY, overflow modes', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         await pair.checkAll([
           ['BITFIELD', 'f', 'SET', 'i8', '0', '100', 'GET', 'i8', '0', 'GET', 'u8', '0', 'GET', 'u4', '0'],
           ['BITFIELD', 'f', 'INCRBY', 'i8', '0', '100', 'INCRBY', 'i8', '0', '-300'],
@@ -690,7 +681,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('BITFIELD and BITFIELD_RO errors', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         await pair.checkAll([
           fill('k', [1, 2, 3]),
           ['BITFIELD', 'k', 'GET', 'I8', '0'],
@@ -761,7 +752,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it.skipIf(!COMMAND_TABLE.has('object') || !hasSet)('encodings and TTLs after bit writes', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         await pair.checkAll([
           ['SETBIT', 'a', '1', '1'],
           ['OBJECT', 'ENCODING', 'a'],
@@ -796,7 +787,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it.skipIf(!hasSet)('bit commands on values written by SET', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         await pair.checkAll([
           ['SET', 's', 'foobar'],
           ['BITCOUNT', 's'],
@@ -830,7 +821,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('matches on random sequences of bit commands', async () => {
-      await withPair(protocol, async (pair) => {
+      await withPair(redis.port, protocol, async (pair) => {
         const key = fc.constantFrom('a', 'b', 'c');
         const offset = fc.oneof(
           { weight: 8, arbitrary: fc.integer({ min: 0, max: 80 }) },

@@ -306,3 +306,26 @@ function sortedElements(b: Buffer): string {
   }
   return head + items.sort().join('');
 }
+
+/** Opens a {@link DiffPair}, runs `body` with it and always closes it. */
+export async function withPair(
+  redisPort: number,
+  protocol: 2 | 3,
+  body: (pair: DiffPair) => Promise<void>,
+): Promise<void> {
+  const pair = await DiffPair.open(redisPort, protocol);
+  try {
+    await body(pair);
+  } finally {
+    await pair.close();
+  }
+}
+
+/** Splits a SCAN-family page (`*2`, the cursor, then a flat array of bulk strings) into cursor and items. */
+export function parseScanReply(b: Buffer): { cursor: string; items: string[] } {
+  const lines = b.toString('latin1').split('\r\n');
+  const m = Number(lines[3].slice(1));
+  const items: string[] = [];
+  for (let i = 0; i < m; i++) items.push(lines[5 + 2 * i]);
+  return { cursor: lines[2], items };
+}

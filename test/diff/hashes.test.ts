@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Arg } from '../../src/util/bytes.js';
-import { type Compare, DiffPair, useRedis } from './harness.js';
+import { type Compare, DiffPair, parseScanReply, useRedis } from './harness.js';
 
 const redis = useRedis();
 
@@ -344,18 +344,6 @@ async function run(pair: DiffPair, steps: Step[]): Promise<void> {
     if (Array.isArray(s)) await pair.check(s);
     else await pair.check(s.cmd, s.compare);
   }
-}
-
-/** Parses a flat RESP array of bulk strings (the items of an HSCAN page). */
-function parseScanReply(b: Buffer): { cursor: string; items: string[] } {
-  const text = b.toString('latin1');
-  const lines = text.split('\r\n');
-  // *2, $n, cursor, *m, then $len/value pairs
-  const cursor = lines[2];
-  const m = Number(lines[3].slice(1));
-  const items: string[] = [];
-  for (let i = 0; i < m; i++) items.push(lines[5 + 2 * i]);
-  return { cursor, items };
 }
 
 for (const protocol of [2, 3] as const) {

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Arg } from '../../src/util/bytes.js';
-import { type Compare, DiffPair, useRedis } from './harness.js';
+import { type Compare, DiffPair, parseScanReply, useRedis } from './harness.js';
 
 const redis = useRedis();
 
@@ -432,15 +432,6 @@ async function run(pair: DiffPair, steps: Step[]): Promise<void> {
     if (Array.isArray(s)) await check(pair, s, 'exact');
     else await check(pair, s.cmd, s.compare);
   }
-}
-
-/** Parses an SSCAN page (a cursor and a flat array of bulk strings). */
-function parseScanReply(b: Buffer): { cursor: string; items: string[] } {
-  const lines = b.toString('latin1').split('\r\n');
-  const m = Number(lines[3].slice(1));
-  const items: string[] = [];
-  for (let i = 0; i < m; i++) items.push(lines[5 + 2 * i]);
-  return { cursor: lines[2], items };
 }
 
 for (const protocol of [2, 3] as const) {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RedisObject } from '../../src/engine/value.js';
 import { incrByFloatText } from '../../src/util/long-double.js';
-import { DiffPair, type InProcessTarget, RawConnection, useRedis } from './harness.js';
+import { type DiffPair, type InProcessTarget, RawConnection, useRedis, withPair } from './harness.js';
 
 const redis = useRedis();
 
@@ -173,15 +173,6 @@ describe('INCRBYFLOAT long double vs redis-server', () => {
 type Argv = (string | Buffer)[];
 
 /** Opens a pair, runs `body`, closes it. */
-async function withPair(protocol: 2 | 3, body: (pair: DiffPair) => Promise<void>): Promise<void> {
-  const pair = await DiffPair.open(redis.port, protocol);
-  try {
-    await body(pair);
-  } finally {
-    await pair.close();
-  }
-}
-
 /** Makes `key` a list on both sides (RPUSH on Cachee when lists exist, else a stand-in aggregate). */
 async function makeList(pair: DiffPair, key: string): Promise<void> {
   await pair.redis.send(['RPUSH', key, 'x']);
@@ -206,7 +197,7 @@ const BAD_UTF8_TAIL = Buffer.from([0xe2, 0x82]); // first two bytes of '€'
 for (const protocol of [2, 3] as const) {
   describe(`strings vs redis-server (RESP${protocol})`, () => {
     it('GET, SET and values', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await p.checkAll([
           ['GET', 's:1'],
           ['SET', 's:1', 'hello'],
@@ -242,7 +233,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('SET options and their errors', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'o:list');
         const cmds: Argv[] = [
           ['SET', 'o:1', 'v', 'NX'],
@@ -318,7 +309,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('SETNX, SETEX, PSETEX, GETSET, GETDEL', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'g:list');
         await p.checkAll([
           ['SETNX', 'g:1', 'a'],
@@ -359,7 +350,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('GETEX', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'x:list');
         await p.checkAll([
           ['GETEX', 'x:none'],
@@ -402,7 +393,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('MGET, MSET, MSETNX', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'm:list');
         await p.checkAll([
           ['MGET', 'm:1', 'm:2', 'm:list'],
@@ -425,7 +416,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('APPEND and STRLEN', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'a:list');
         await p.checkAll([
           ['STRLEN', 'a:1'],
@@ -469,7 +460,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('GETRANGE and SUBSTR', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'r:list');
         await p.checkAll([
           ['SET', 'r:1', 'Hello, World'],
@@ -496,7 +487,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('SETRANGE', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'sr:list');
         await p.checkAll([
           ['SETRANGE', 'sr:1', '0', ''],
@@ -540,7 +531,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('INCR, DECR, INCRBY, DECRBY', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'i:list');
         await p.checkAll([
           ['INCR', 'i:1'],
@@ -608,7 +599,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('INCRBYFLOAT', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'f:list');
         await p.checkAll([
           ['INCRBYFLOAT', 'f:1', '0.1'],
@@ -654,7 +645,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('LCS', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         await makeList(p, 'l:list');
         await p.checkAll([
           ['SET', 'l:1', 'ohmytext'],
@@ -694,7 +685,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('random LCS inputs', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         const str = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'd'), maxLength: 14 });
         await fc.assert(
           fc.asyncProperty(
@@ -719,7 +710,7 @@ for (const protocol of [2, 3] as const) {
     });
 
     it('random string command sequences', async () => {
-      await withPair(protocol, async (p) => {
+      await withPair(redis.port, protocol, async (p) => {
         const key = fc.constantFrom('q:a', 'q:b', 'q:c');
         const val = fc.oneof(
           fc.constantFrom('', '0', '7', '-3', '1.5', 'abc', 'ü', '9223372036854775807'),

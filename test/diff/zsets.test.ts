@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Arg } from '../../src/util/bytes.js';
-import { type Compare, DiffPair, show, useRedis } from './harness.js';
+import { type Compare, DiffPair, parseScanReply, show, useRedis } from './harness.js';
 
 const redis = useRedis();
 
@@ -994,16 +994,6 @@ async function run(pair: DiffPair, steps: Step[]): Promise<void> {
     if (Array.isArray(s)) await pair.check(s);
     else await pair.check(s.cmd, s.compare);
   }
-}
-
-/** Parses a flat RESP array of bulk strings (the items of a ZSCAN page). */
-function parseScanReply(b: Buffer): { cursor: string; items: string[] } {
-  const lines = b.toString('latin1').split('\r\n');
-  const cursor = lines[2];
-  const m = Number(lines[3].slice(1));
-  const items: string[] = [];
-  for (let i = 0; i < m; i++) items.push(lines[5 + 2 * i]);
-  return { cursor, items };
 }
 
 /** An aggregate's header line and the type of its first element (a bulk's type only): the reply's shape. */
